@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { normalizeDigest } from "./hex.js";
+
+/** Limits of the REST contract, shared by the API and its clients. */
+export const LIMITS = {
+  maxBodyBytes: 64 * 1024,
+  maxBatch: 100,
+  maxAuditPage: 100,
+  defaultAuditPage: 50,
+  maxClientLabel: 64,
+  maxTicketChars: 4096,
+} as const;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const idSchema = z.string().regex(UUID_RE, "must be a UUID");
+
+/** A 32-byte digest: 64 hex characters, optional `0x`; normalised to lowercase hex. */
+export const digestSchema = z
+  .string()
+  .transform((value, ctx) => {
+    const digest = normalizeDigest(value);
+    if (!digest) {
+      ctx.addIssue({ code: "custom", message: "digest must be 32 bytes as 64 hex characters" });
+      return z.NEVER;
+    }
+    return digest;
+  });
+
+export const telegramUserIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+// ---- requests ----
+
+export const challengeRequestSchema = z.strictObject({
+  telegram_user_id: telegramUserIdSchema.optional(),
+  client_label: z.string().trim().min(1).max(LIMITS.maxClientLabel).optional(),
+});
+export type ChallengeRequest = z.input<typeof challengeRequestSchema>;
+
+export const verifyRequestSchema = z.strictObject({ challenge_id: idSchema });
+export type VerifyRequest = z.input<typeof verifyRequestSchema>;
+
+export const signIntentRequestSchema = z.strictObject({ digest: digestSchema });
+export type SignIntentRequest = z.input<typeof signIntentRequestSchema>;
+
+export const signRequestSchema = z.strictObject({
+  digest: digestSchema,
+  ticket: z.string().min(1).max(LIMITS.maxTicketChars),
+});
+export type SignRequest = z.input<typeof signRequestSchema>;
+
+export const signBatchRequestSchema = z.strictObject({
+  digests: z.array(z.strictObject({ digest: digestSchema })).min(1).max(LIMITS.maxBatch),
+});
+export type SignBatchRequest = z.input<typeof signBatchRequestSchema>;
+
+export const auditQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxAuditPage).default(LIMITS.defaultAuditPage),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+// ---- responses ----
+
+export const userSchema = z.object({
+  id: z.string(),
+  telegram_user_id: z.number(),
+  created_at: z.string(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const challengeSchema = z.object({
+  challenge_id: z.string(),
+  expires_at: z.string(),
+  deep_link: z.string().nullable(),
+});
+export type Challenge = z.infer<typeof challengeSchema>;
+
+export const sessionSchema = z.object({
+  token: z.string(),
+  expires_in: z.number(),
+  user: userSchema,
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** `POST /v1/auth/verify` answers 202 with this while the owner has not decided. */
+export const verifyPendingSchema = z.object({
+  status: z.literal("pending"),
+  expires_at: z.string(),
+});
+
+export const identitySchema = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  alg: z.literal("secp256k1"),
+  public_key: z.string(),
+  status: z.enum(["active", "destroyed"]),
+  created_at: z.string(),
+});
+export type Identity = z.infer<typeof identitySchema>;
+
+export const identityListSchema = z.object({ items: z.array(identitySchema) });
+
+export const signIntentSchema = z.object({
+  id: z.string(),
+  identity_id: z.string(),
+  digest_hash: z.string(),
+  nonce: z.string(),
+  scope: z.literal("sign"),
+  expires_at: z.string(),
+  ticket: z.string(),
+});
+export type SignIntent = z.infer<typeof signIntentSchema>;
+
+export const signatureSchema = z.object({ signature: z.string().regex(/^[0-9a-f]{128}$/) });
+export const signBatchSchema = z.object({ signatures: z.array(z.string().regex(/^[0-9a-f]{128}$/)) });
+
+export const AUDIT_ACTIONS = [
+  "user.create",
+  "session.create",
+  "session.revoke",
+  "identity.create",
+  "identity.sign",
+  "identity.destroy",
+  "identity.restore",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const auditEventSchema = z.object({
+  id: z.number(),
+  action: z.string(),
+  identity_id: z.string().nullable(),
+  source: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  created_at: z.string(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+export const auditPageSchema = z.object({
+  items: z.array(auditEventSchema),
+  limit: z.number(),
+  offset: z.number(),
+  count: z.number(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
+export const okSchema = z.object({ ok: z.literal(true) });

@@ -1,0 +1,26 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+
+export { bytesToHex, hexToBytes };
+
+const DIGEST_RE = /^(?:0x)?([0-9a-fA-F]{64})$/;
+
+/**
+ * Normalises a 32-byte digest given as 64 hex characters (optionally `0x`-prefixed)
+ * to lowercase hex without prefix. Returns `null` for anything else.
+ */
+export function normalizeDigest(input: unknown): string | null {
+  if (typeof input !== "string") return null;
+  const match = DIGEST_RE.exec(input);
+  return match ? match[1]!.toLowerCase() : null;
+}
+
+/** SHA-256 of the digest's 32 bytes, as lowercase hex: what a ticket is bound to. */
+export function digestHash(digestHex: string): string {
+  return bytesToHex(sha256(hexToBytes(digestHex)));
+}
+
+/** True for an even-length string of hex characters of exactly `bytes` bytes. */
+export function isHexOfLength(value: unknown, bytes: number): value is string {
+  return typeof value === "string" && value.length === bytes * 2 && /^[0-9a-fA-F]*$/.test(value);
+}

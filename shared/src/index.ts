@@ -1,0 +1,6 @@
+export * from "./client.js";
+export * from "./contract.js";
+export * from "./errors.js";
+export * from "./hex.js";
+export * from "./schnorr.js";
+export * from "./tokens.js";

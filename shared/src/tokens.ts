@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+/**
+ * Sessions and tickets are JWTs (HS256) of two distinct types: different secrets,
+ * audiences and `typ` headers, so one can never be accepted as the other.
+ */
+export const TOKEN_ISSUER = "clw-cash";
+export const SESSION_AUDIENCE = "clw-cash:session";
+export const SESSION_TYP = "session+jwt";
+export const TICKET_AUDIENCE = "clw-cash:ticket";
+export const TICKET_TYP = "ticket+jwt";
+
+/** Claims of a single-use signing ticket. `jti` is the nonce; `dgh` the digest hash. */
+export const ticketClaimsSchema = z.object({
+  iss: z.literal(TOKEN_ISSUER),
+  aud: z.literal(TICKET_AUDIENCE),
+  sub: z.string().min(1),
+  iid: z.string().min(1),
+  dgh: z.string().regex(/^[0-9a-f]{64}$/),
+  scope: z.literal("sign"),
+  jti: z.string().min(16),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+export type TicketClaims = z.infer<typeof ticketClaimsSchema>;
+
+/** Claims of a session token. `jti` is the session id, which can be revoked. */
+export const sessionClaimsSchema = z.object({
+  iss: z.literal(TOKEN_ISSUER),
+  aud: z.literal(SESSION_AUDIENCE),
+  sub: z.string().min(1),
+  jti: z.string().min(16),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
