@@ -1,0 +1,28 @@
+import { Kysely, type Compilable } from "kysely";
+import { D1Dialect } from "kysely-d1";
+import type { Database } from "./schema.js";
+
+export type Db = Kysely<Database>;
+
+/** A Kysely instance over the D1 binding together with the binding, for batches. */
+export interface DbHandle {
+  db: Db;
+  d1: D1Database;
+}
+
+export function createDb(d1: D1Database): DbHandle {
+  return { db: new Kysely<Database>({ dialect: new D1Dialect({ database: d1 }) }), d1 };
+}
+
+/**
+ * Runs Kysely queries as one D1 batch: one round trip, executed as a transaction
+ * (all statements apply or none). Returns each statement's result rows.
+ */
+export async function runBatch(handle: DbHandle, queries: Compilable[]): Promise<unknown[][]> {
+  const statements = queries.map((query) => {
+    const compiled = query.compile();
+    return handle.d1.prepare(compiled.sql).bind(...(compiled.parameters as unknown[]));
+  });
+  const results = await handle.d1.batch(statements);
+  return results.map((result) => result.results ?? []);
+}

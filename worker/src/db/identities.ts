@@ -1,0 +1,43 @@
+import type { Identity } from "@clw/shared";
+import type { Db } from "./client.js";
+import type { IdentitiesTable } from "./schema.js";
+
+/** Maps a row to the API's identity shape. */
+export function toIdentity(row: IdentitiesTable): Identity {
+  return {
+    id: row.id,
+    user_id: row.user_id,
+    alg: row.alg,
+    public_key: row.public_key,
+    status: row.status,
+    created_at: row.created_at,
+  };
+}
+
+export function insertIdentityQuery(db: Db, row: IdentitiesTable) {
+  return db.insertInto("identities").values(row);
+}
+
+export async function findIdentity(db: Db, id: string): Promise<IdentitiesTable | undefined> {
+  return db.selectFrom("identities").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function listActiveIdentities(db: Db, userId: string): Promise<IdentitiesTable[]> {
+  return db
+    .selectFrom("identities")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("status", "=", "active")
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+}
+
+export function destroyIdentityQuery(db: Db, id: string, at: string) {
+  return db
+    .updateTable("identities")
+    .set({ status: "destroyed", destroyed_at: at })
+    .where("id", "=", id)
+    .where("status", "=", "active")
+    .returning("id");
+}

@@ -1,0 +1,74 @@
+import type { Generated } from "kysely";
+
+/** The D1 tables (see migrations/), as Kysely sees them. Rows stay snake_case. */
+export interface Database {
+  users: UsersTable;
+  challenges: ChallengesTable;
+  sessions: SessionsTable;
+  identities: IdentitiesTable;
+  key_backups: KeyBackupsTable;
+  ticket_uses: TicketUsesTable;
+  audit_events: AuditEventsTable;
+}
+
+export interface UsersTable {
+  id: string;
+  telegram_user_id: number;
+  created_at: string;
+}
+
+export type ChallengeStatus = "pending" | "approved" | "denied" | "consumed";
+
+export interface ChallengesTable {
+  id: string;
+  code: string;
+  status: ChallengeStatus;
+  telegram_user_id: number | null;
+  client_label: string | null;
+  created_at: string;
+  expires_ms: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  challenge_id: string | null;
+  created_at: string;
+  expires_ms: number;
+  revoked_at: string | null;
+}
+
+export interface IdentitiesTable {
+  id: string;
+  user_id: string;
+  alg: "secp256k1";
+  public_key: string;
+  status: "active" | "destroyed";
+  created_at: string;
+  destroyed_at: string | null;
+}
+
+export interface KeyBackupsTable {
+  identity_id: string;
+  alg: string;
+  sealed_key: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TicketUsesTable {
+  nonce: string;
+  identity_id: string;
+  used_at: string;
+  expires_ms: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  user_id: string | null;
+  identity_id: string | null;
+  action: string;
+  source: string;
+  metadata: string;
+  created_at: string;
+}

@@ -1,0 +1,43 @@
+import { sql } from "kysely";
+import type { Db } from "./client.js";
+
+export interface TicketUse {
+  nonce: string;
+  identityId: string;
+  userId: string;
+  usedAt: string;
+  expiresMs: number;
+}
+
+/**
+ * Consumes ticket nonces atomically, but only while the identity is active and owned
+ * by `userId`: one INSERT … SELECT, so concurrent attempts on one nonce yield one row.
+ * Returns the nonces that this call consumed.
+ */
+export async function consumeTickets(db: Db, uses: TicketUse[]): Promise<string[]> {
+  const first = uses[0];
+  if (!first) return [];
+  const rows = uses.map(
+    (use) => sql`SELECT ${use.nonce} AS nonce, ${use.usedAt} AS used_at, ${use.expiresMs} AS expires_ms`,
+  );
+  const result = await sql<{ nonce: string }>`
+    WITH fresh (nonce, used_at, expires_ms) AS (${sql.join(rows, sql` UNION ALL `)})
+    INSERT INTO ticket_uses (nonce, identity_id, used_at, expires_ms)
+    SELECT fresh.nonce, identities.id, fresh.used_at, fresh.expires_ms
+    FROM fresh JOIN identities ON identities.id = ${first.identityId}
+      AND identities.user_id = ${first.userId} AND identities.status = 'active'
+    WHERE true
+    ON CONFLICT (nonce) DO NOTHING
+    RETURNING nonce`.execute(db);
+  return result.rows.map((row) => row.nonce);
+}
+
+export async function isTicketUsed(db: Db, nonce: string): Promise<boolean> {
+  const row = await db.selectFrom("ticket_uses").select("nonce").where("nonce", "=", nonce).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Forgets a consumption whose signature could not be made, so the owner's ticket is not lost. */
+export async function releaseTickets(db: Db, nonces: string[]): Promise<void> {
+  if (nonces.length) await db.deleteFrom("ticket_uses").where("nonce", "in", nonces).execute();
+}

@@ -1,0 +1,106 @@
+import { z } from "zod";
+
+/** The Worker's bindings, vars and secrets, as configured in wrangler.toml and `wrangler secret put`. */
+export interface Env {
+  DB: D1Database;
+  KV_TICKETS: KVNamespace;
+  KV_RATE_LIMIT: KVNamespace;
+  ENVIRONMENT?: string;
+  ENCLAVE_BASE_URL?: string;
+  ALLOWED_ORIGINS?: string;
+  ALLOW_TEST_AUTH?: string;
+  TICKET_TTL_SECONDS?: string;
+  SESSION_TTL_SECONDS?: string;
+  CHALLENGE_TTL_SECONDS?: string;
+  RATE_LIMIT_WINDOW_MS?: string;
+  RATE_LIMIT_PER_USER?: string;
+  RATE_LIMIT_PER_IDENTITY_SIGN?: string;
+  ENCLAVE_TIMEOUT_MS?: string;
+  INTERNAL_API_KEY?: string;
+  TICKET_SIGNING_SECRET?: string;
+  SESSION_SIGNING_SECRET?: string;
+  TELEGRAM_BOT_TOKEN?: string;
+  TELEGRAM_BOT_USERNAME?: string;
+  EV_API_KEY?: string;
+}
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const secret = (name: string) =>
+  z.string({ error: `${name} is not set` }).min(16, `${name} must be at least 16 characters`);
+
+const configSchema = z.object({
+  ENVIRONMENT: z.string().default("development"),
+  ENCLAVE_BASE_URL: z.url().default("http://127.0.0.1:7000"),
+  ALLOWED_ORIGINS: z.string().default(""),
+  ALLOW_TEST_AUTH: z.string().default("false"),
+  TICKET_TTL_SECONDS: seconds(90),
+  SESSION_TTL_SECONDS: seconds(3600),
+  CHALLENGE_TTL_SECONDS: seconds(300),
+  RATE_LIMIT_WINDOW_MS: seconds(60_000),
+  RATE_LIMIT_PER_USER: seconds(60),
+  RATE_LIMIT_PER_IDENTITY_SIGN: seconds(20),
+  ENCLAVE_TIMEOUT_MS: seconds(5000),
+  INTERNAL_API_KEY: secret("INTERNAL_API_KEY"),
+  TICKET_SIGNING_SECRET: secret("TICKET_SIGNING_SECRET"),
+  SESSION_SIGNING_SECRET: secret("SESSION_SIGNING_SECRET"),
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  TELEGRAM_BOT_USERNAME: z.string().min(1).optional(),
+  EV_API_KEY: z.string().min(1).optional(),
+});
+
+export interface Config {
+  environment: string;
+  enclaveBaseUrl: string;
+  enclaveTimeoutMs: number;
+  allowedOrigins: string[];
+  /** Test mode: challenges that carry a telegram_user_id resolve at once. Never in production. */
+  testMode: boolean;
+  ticketTtlSeconds: number;
+  sessionTtlSeconds: number;
+  challengeTtlSeconds: number;
+  rateLimit: { windowMs: number; perUser: number; perIdentitySign: number };
+  internalApiKey: string;
+  ticketSecret: Uint8Array;
+  sessionSecret: Uint8Array;
+  telegram: { botToken?: string; botUsername?: string };
+  evApiKey?: string;
+}
+
+/** Raised when a var or secret is missing or invalid; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * Parses the Worker's vars and secrets once.
+ * @throws ConfigError naming every missing or invalid variable.
+ */
+export function parseConfig(env: Env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`invalid Worker configuration: ${problems.join("; ")}`);
+  }
+  const v = parsed.data;
+  const encoder = new TextEncoder();
+  return {
+    environment: v.ENVIRONMENT,
+    enclaveBaseUrl: v.ENCLAVE_BASE_URL.replace(/\/+$/, ""),
+    enclaveTimeoutMs: v.ENCLAVE_TIMEOUT_MS,
+    allowedOrigins: v.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    testMode: !v.TELEGRAM_BOT_TOKEN && v.ALLOW_TEST_AUTH === "true" && v.ENVIRONMENT !== "production",
+    ticketTtlSeconds: v.TICKET_TTL_SECONDS,
+    sessionTtlSeconds: v.SESSION_TTL_SECONDS,
+    challengeTtlSeconds: v.CHALLENGE_TTL_SECONDS,
+    rateLimit: {
+      windowMs: v.RATE_LIMIT_WINDOW_MS,
+      perUser: v.RATE_LIMIT_PER_USER,
+      perIdentitySign: v.RATE_LIMIT_PER_IDENTITY_SIGN,
+    },
+    internalApiKey: v.INTERNAL_API_KEY,
+    ticketSecret: encoder.encode(v.TICKET_SIGNING_SECRET),
+    sessionSecret: encoder.encode(v.SESSION_SIGNING_SECRET),
+    telegram: { botToken: v.TELEGRAM_BOT_TOKEN, botUsername: v.TELEGRAM_BOT_USERNAME },
+    evApiKey: v.EV_API_KEY,
+  };
+}

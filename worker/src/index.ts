@@ -1,0 +1,50 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { Env } from "./env.js";
+import { AppError } from "./errors.js";
+import type { AppEnv } from "./middleware/context.js";
+import { withDeps } from "./middleware/context.js";
+import { requireSession } from "./middleware/auth.js";
+import { auditRoutes } from "./routes/audit.js";
+import { authRoutes } from "./routes/auth.js";
+import { identityRoutes } from "./routes/identities.js";
+import { signingRoutes } from "./routes/signing.js";
+
+const app = new Hono<AppEnv>();
+
+app.get("/health", (c) => c.json({ ok: true, service: "api" }));
+
+app.use(
+  "/v1/*",
+  cors({
+    origin: (origin, c) => {
+      const allowed = (c.env.ALLOWED_ORIGINS ?? "").split(",").map((o: string) => o.trim());
+      return allowed.includes(origin) ? origin : null;
+    },
+    allowHeaders: ["Authorization", "Content-Type"],
+    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+    exposeHeaders: ["Retry-After"],
+    maxAge: 600,
+  }),
+);
+app.use("/v1/*", withDeps);
+app.use("/v1/identities/*", requireSession);
+app.use("/v1/audit/*", requireSession);
+app.route("/v1/auth", authRoutes);
+app.route("/v1/identities", identityRoutes);
+app.route("/v1/identities", signingRoutes);
+app.route("/v1/audit", auditRoutes);
+
+app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: "not_found" }, 404));
+
+app.onError((error, c) => {
+  if (error instanceof AppError) {
+    return c.json({ error: error.message, code: error.code }, error.status, error.headers);
+  }
+  console.error(`unhandled error on ${c.req.method} ${c.req.path}:`, error);
+  return c.json({ error: "internal error", code: "internal_error" }, 500);
+});
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,54 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { createDb } from "../db/client.js";
+import { ConfigError, parseConfig, type Env } from "../env.js";
+import { AppError } from "../errors.js";
+import type { Deps } from "../services/deps.js";
+import { createRateCounter } from "../services/rate-limit.js";
+import type { AuthContext } from "../services/sessions.js";
+import { createSignerClient } from "../signer-client.js";
+
+export type AppEnv = { Bindings: Env; Variables: { deps: Deps; auth: AuthContext } };
+export type AppContext = Context<AppEnv>;
+
+type IsolateDeps = Omit<Deps, "defer">;
+const isolates = new WeakMap<Env, IsolateDeps>();
+
+/** Builds the services' dependencies once per isolate (config parsed, clients created). */
+function isolateDeps(env: Env): IsolateDeps {
+  let deps = isolates.get(env);
+  if (!deps) {
+    const config = parseConfig(env);
+    deps = {
+      config,
+      dbh: createDb(env.DB),
+      signer: createSignerClient({
+        baseUrl: config.enclaveBaseUrl,
+        apiKey: config.internalApiKey,
+        evApiKey: config.evApiKey,
+        timeoutMs: config.enclaveTimeoutMs,
+      }),
+      kvTickets: env.KV_TICKETS,
+      rateCounter: createRateCounter(env.KV_RATE_LIMIT),
+      now: Date.now,
+    };
+    isolates.set(env, deps);
+  }
+  return deps;
+}
+
+/** Puts the services' dependencies on the context; a configuration problem is a loud 500. */
+export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
+  let deps: IsolateDeps;
+  try {
+    deps = isolateDeps(c.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      throw new AppError(500, "misconfigured", error.message);
+    }
+    throw error;
+  }
+  c.set("deps", { ...deps, defer: (work) => c.executionCtx.waitUntil(work.catch((e: unknown) => console.error("deferred work failed", e))) });
+  await next();
+});

@@ -1,0 +1,29 @@
+import { challengeRequestSchema, verifyRequestSchema } from "@clw/shared";
+import { Hono } from "hono";
+import { requireSession } from "../middleware/auth.js";
+import type { AppEnv } from "../middleware/context.js";
+import { jsonBody } from "../middleware/input.js";
+import { enforceRateLimits } from "../services/rate-limit.js";
+import { createChallenge, revokeSession, verifyChallenge } from "../services/sessions.js";
+
+/** Sign-in: challenge → (owner approves in Telegram, or test mode) → verify → session; logout. */
+export const authRoutes = new Hono<AppEnv>()
+  .post("/challenge", async (c) => {
+    const body = await jsonBody(c, challengeRequestSchema, true);
+    const deps = c.get("deps");
+    const client = c.req.header("cf-connecting-ip") ?? "local";
+    await enforceRateLimits(deps, [{ key: `challenge:${client}`, limit: deps.config.rateLimit.perUser }]);
+    const challenge = await createChallenge(deps, { telegramUserId: body.telegram_user_id, clientLabel: body.client_label });
+    return c.json(challenge, 201);
+  })
+  .post("/verify", async (c) => {
+    const body = await jsonBody(c, verifyRequestSchema);
+    const outcome = await verifyChallenge(c.get("deps"), body.challenge_id.toLowerCase(), "api");
+    if (outcome.status === "pending") return c.json({ status: "pending", expires_at: outcome.expires_at }, 202);
+    const { status: _approved, ...session } = outcome;
+    return c.json(session, 200);
+  })
+  .post("/logout", requireSession, async (c) => {
+    await revokeSession(c.get("deps"), c.get("auth"), "api");
+    return c.json({ ok: true as const });
+  });

@@ -1,0 +1,39 @@
+import type { AuditAction, AuditPage } from "@clw/shared";
+import { countAuditEvents, insertAuditQuery, listAuditEvents, type NewAuditEvent } from "../db/audit.js";
+import type { Db } from "../db/client.js";
+import type { Deps, Source } from "./deps.js";
+
+export interface AuditInput {
+  action: AuditAction;
+  userId: string | null;
+  identityId?: string | null;
+  source: Source;
+  metadata?: Record<string, unknown>;
+}
+
+/** Builds the audit row for a state change; callers put it in the same batch as the change. */
+export function auditQuery(db: Db, input: AuditInput, nowMs: number) {
+  const event: NewAuditEvent = {
+    user_id: input.userId,
+    identity_id: input.identityId ?? null,
+    action: input.action,
+    source: input.source,
+    metadata: JSON.stringify(input.metadata ?? {}),
+    created_at: new Date(nowMs).toISOString(),
+  };
+  return insertAuditQuery(db, event);
+}
+
+/** Writes one audit event on its own. */
+export async function recordAudit(deps: Deps, input: AuditInput): Promise<void> {
+  await auditQuery(deps.dbh.db, input, deps.now()).execute();
+}
+
+/** A page of the user's audit trail, newest first, with the total count. */
+export async function auditPage(deps: Deps, userId: string, limit: number, offset: number): Promise<AuditPage> {
+  const [items, count] = await Promise.all([
+    listAuditEvents(deps.dbh.db, userId, limit, offset),
+    countAuditEvents(deps.dbh.db, userId),
+  ]);
+  return { items, limit, offset, count };
+}

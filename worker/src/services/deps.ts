@@ -1,0 +1,19 @@
+import type { DbHandle } from "../db/client.js";
+import type { Config } from "../env.js";
+import type { SignerClient } from "../signer-client.js";
+import type { RateCounter } from "./rate-limit.js";
+
+/** Everything a service needs, built once per isolate except `defer` (per request). */
+export interface Deps {
+  config: Config;
+  dbh: DbHandle;
+  signer: SignerClient;
+  kvTickets: KVNamespace;
+  rateCounter: RateCounter;
+  now: () => number;
+  /** Runs work after the response is sent (the request's `waitUntil`). */
+  defer: (work: Promise<unknown>) => void;
+}
+
+/** Where a state change came from, recorded in the audit trail. */
+export type Source = "api" | "telegram" | "miniapp" | "system";

@@ -1,0 +1,85 @@
+import type { Identity } from "@clw/shared";
+import { runBatch } from "../db/client.js";
+import { destroyIdentityQuery, findIdentity, insertIdentityQuery, listActiveIdentities, toIdentity } from "../db/identities.js";
+import { deleteKeyBackupQuery, findKeyBackup, insertKeyBackupQuery } from "../db/key-backups.js";
+import type { IdentitiesTable } from "../db/schema.js";
+import { AppError } from "../errors.js";
+import { auditQuery } from "./audit.js";
+import type { Deps, Source } from "./deps.js";
+
+/**
+ * The identity if it belongs to the user.
+ * @throws AppError 404 unknown, 403 another user's; with `active`, 409 `identity_not_active`.
+ */
+export async function getOwnedIdentity(deps: Deps, userId: string, identityId: string, active = true): Promise<IdentitiesTable> {
+  const identity = await findIdentity(deps.dbh.db, identityId);
+  if (!identity) throw new AppError(404, "not_found", "no such identity");
+  if (identity.user_id !== userId) throw new AppError(403, "forbidden", "this identity belongs to another user");
+  if (active && identity.status !== "active") throw new AppError(409, "identity_not_active", "this identity has been destroyed");
+  return identity;
+}
+
+export async function listIdentities(deps: Deps, userId: string): Promise<Identity[]> {
+  return (await listActiveIdentities(deps.dbh.db, userId)).map(toIdentity);
+}
+
+/**
+ * Creates a key inside the enclave and stores the identity with its sealed backup.
+ * If storing fails, the enclave key is destroyed again so nothing is left half-made.
+ */
+export async function createIdentity(deps: Deps, userId: string, source: Source): Promise<Identity> {
+  const { db } = deps.dbh;
+  const id = crypto.randomUUID();
+  const key = await deps.signer.generate(id, userId);
+  const now = deps.now();
+  const at = new Date(now).toISOString();
+  const row: IdentitiesTable = { id, user_id: userId, alg: "secp256k1", public_key: key.public_key, status: "active", created_at: at, destroyed_at: null };
+  try {
+    await runBatch(deps.dbh, [
+      insertIdentityQuery(db, row),
+      insertKeyBackupQuery(db, { identity_id: id, alg: "secp256k1", sealed_key: key.sealed_key, created_at: at, updated_at: at }),
+      auditQuery(db, { action: "identity.create", userId, identityId: id, source, metadata: { public_key: key.public_key } }, now),
+    ]);
+  } catch (error) {
+    await deps.signer.destroy(id).catch(() => undefined);
+    throw error;
+  }
+  return toIdentity(row);
+}
+
+/**
+ * Destroys the key in the enclave first (so a failure there changes nothing), then marks
+ * the identity destroyed and deletes its sealed backup: the key cannot come back.
+ */
+export async function destroyIdentity(deps: Deps, userId: string, identityId: string, source: Source): Promise<void> {
+  const { db } = deps.dbh;
+  await getOwnedIdentity(deps, userId, identityId);
+  await deps.signer.destroy(identityId);
+  const now = deps.now();
+  const destroyed = await destroyIdentityQuery(db, identityId, new Date(now).toISOString()).executeTakeFirst();
+  if (!destroyed) throw new AppError(409, "identity_not_active", "this identity has been destroyed");
+  await runBatch(deps.dbh, [
+    deleteKeyBackupQuery(db, identityId),
+    auditQuery(db, { action: "identity.destroy", userId, identityId, source }, now),
+  ]);
+}
+
+/**
+ * Re-imports the sealed backup into the enclave. The public key always comes from the
+ * backup as the enclave opens it, never from the caller.
+ * @throws AppError 404 `key_not_found` without a backup, 409 `key_conflict` when the backup does not match.
+ */
+export async function restoreIdentity(deps: Deps, identity: IdentitiesTable, source: Source, reason: string): Promise<Identity> {
+  const backup = await findKeyBackup(deps.dbh.db, identity.id);
+  if (!backup) throw new AppError(404, "key_not_found", "no sealed backup exists for this identity");
+  const restored = await deps.signer.importKey(identity.id, identity.user_id, backup.sealed_key);
+  if (restored.public_key !== identity.public_key) {
+    throw new AppError(409, "key_conflict", "the sealed backup does not match this identity's public key");
+  }
+  await auditQuery(
+    deps.dbh.db,
+    { action: "identity.restore", userId: identity.user_id, identityId: identity.id, source, metadata: { reason, imported: restored.imported } },
+    deps.now(),
+  ).execute();
+  return toIdentity(identity);
+}
