@@ -1,0 +1,71 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { EnclaveError } from "./errors.js";
+import { createApiKeyCheck, readJsonBody, sendJson } from "./http.js";
+import { createKeyRoutes, type Handler } from "./key-routes.js";
+import { createKeyStore, type KeyStore } from "./keys.js";
+import type { Sealer } from "./sealing.js";
+import { createSignRoutes } from "./sign-routes.js";
+import { createReplayCache, createTicketVerifier, type ReplayCache } from "./tickets.js";
+
+/** What the enclave server needs; stores default to fresh in-memory ones. */
+export interface EnclaveDeps {
+  internalApiKey: string;
+  ticketSigningSecret: string;
+  sealer: Sealer;
+  keyStore?: KeyStore;
+  replayCache?: ReplayCache;
+  /** Where unexpected errors are reported (never sent to the client). */
+  logError?: (message: string) => void;
+}
+
+type Respond = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+function createRouter(deps: EnclaveDeps): Respond {
+  const keyStore = deps.keyStore ?? createKeyStore();
+  const replayCache = deps.replayCache ?? createReplayCache();
+  const verifier = createTicketVerifier(deps.ticketSigningSecret);
+  const isAuthorized = createApiKeyCheck(deps.internalApiKey);
+  const routes: Record<string, Handler> = {
+    ...createKeyRoutes({ keyStore, sealer: deps.sealer }),
+    ...createSignRoutes({ keyStore, verifier, replayCache }),
+  };
+  const health = { ok: true, service: "enclave", sealing_mode: deps.sealer.mode };
+
+  return async (req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (req.method === "GET" && path === "/health") {
+      return sendJson(res, 200, { ...health, keys: keyStore.size() });
+    }
+    if (!isAuthorized(req.headers["x-internal-api-key"])) {
+      throw new EnclaveError(401, "unauthorized", "missing or invalid internal API key");
+    }
+    const handler = req.method === "POST" ? routes[path] : undefined;
+    if (!handler) throw new EnclaveError(404, "not_found", "no such route");
+    const result = await handler(await readJsonBody(req));
+    sendJson(res, result.status, result.body);
+  };
+}
+
+/**
+ * Builds the enclave's internal HTTP server (not yet listening). `GET /health` is open;
+ * every other route needs `x-internal-api-key`. Errors answer `{ error, code }`; unexpected
+ * ones are logged with method and path and answered 500 `internal_error` without details.
+ */
+export function createEnclaveServer(deps: EnclaveDeps): Server {
+  const respond = createRouter(deps);
+  const logError = deps.logError ?? ((message: string) => console.error(message));
+  return createServer((req, res) => {
+    respond(req, res).catch((err: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof EnclaveError) {
+        // An unread request body would desynchronise keep-alive: drain it and close.
+        const close = !req.complete;
+        sendJson(res, err.status, { error: err.message, code: err.code }, close);
+        if (close) req.resume();
+        return;
+      }
+      logError(`enclave: ${req.method} ${req.url} failed: ${err instanceof Error ? err.message : String(err)}`);
+      sendJson(res, 500, { error: "internal error", code: "internal_error" });
+    });
+  });
+}

@@ -1,0 +1,36 @@
+import { createEnclaveServer } from "./app.js";
+import { ConfigError, loadConfig, type EnclaveConfig } from "./config.js";
+import { createEvervaultSealer } from "./sealing-evervault.js";
+import { createLocalSealer, type Sealer } from "./sealing.js";
+
+function createSealer(config: EnclaveConfig): Sealer {
+  if (config.SEALING_MODE === "evervault") return createEvervaultSealer({ baseUrl: config.EV_ENCLAVE_CRYPTO_URL });
+  // loadConfig guarantees the key in local mode; no fallback between modes.
+  return createLocalSealer(config.ENCLAVE_SEALING_KEY!);
+}
+
+function start(): void {
+  let config: EnclaveConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  }
+  const server = createEnclaveServer({
+    internalApiKey: config.INTERNAL_API_KEY,
+    ticketSigningSecret: config.TICKET_SIGNING_SECRET,
+    sealer: createSealer(config),
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(config.ENCLAVE_PORT, config.ENCLAVE_HOST, () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.ENCLAVE_PORT;
+    console.log(`enclave listening on http://${config.ENCLAVE_HOST}:${port} (sealing: ${config.SEALING_MODE})`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+start();

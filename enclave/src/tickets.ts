@@ -1,0 +1,91 @@
+import { errors, jwtVerify } from "jose";
+import { TICKET_AUDIENCE, TICKET_TYP, TOKEN_ISSUER, ticketClaimsSchema, type TicketClaims } from "@clw/shared";
+import { TicketExpiredError, TicketInvalidError, TicketMismatchError, TicketReplayError } from "./errors.js";
+
+/** Verifies signing tickets (HS256 JWTs of type `ticket+jwt`). */
+export interface TicketVerifier {
+  /**
+   * Checks signature, type, issuer, audience, expiry and claim shape.
+   * @throws TicketInvalidError (401) or TicketExpiredError (410).
+   */
+  verify(ticket: string): Promise<TicketClaims>;
+}
+
+/** Creates a verifier; the secret is encoded once here, not per request. */
+export function createTicketVerifier(secret: string): TicketVerifier {
+  const key = new TextEncoder().encode(secret);
+  const options = { algorithms: ["HS256"], issuer: TOKEN_ISSUER, audience: TICKET_AUDIENCE, typ: TICKET_TYP };
+  return {
+    async verify(ticket) {
+      let payload: unknown;
+      try {
+        ({ payload } = await jwtVerify(ticket, key, options));
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) throw new TicketExpiredError();
+        throw new TicketInvalidError();
+      }
+      const parsed = ticketClaimsSchema.safeParse(payload);
+      if (!parsed.success) throw new TicketInvalidError("ticket claims are invalid");
+      return parsed.data;
+    },
+  };
+}
+
+/**
+ * Checks that a ticket is bound to this identity and digest hash.
+ * @throws TicketMismatchError (403).
+ */
+export function checkTicketTarget(claims: TicketClaims, identityId: string, digestHashHex: string): void {
+  if (claims.iid !== identityId) throw new TicketMismatchError("identity");
+  if (claims.dgh !== digestHashHex) throw new TicketMismatchError("digest");
+}
+
+/**
+ * Checks that a ticket was issued to the key's owner.
+ * @throws TicketMismatchError (403).
+ */
+export function checkTicketOwner(claims: TicketClaims, ownerUserId: string): void {
+  if (claims.sub !== ownerUserId) throw new TicketMismatchError("key owner");
+}
+
+/** Single-use nonces. All methods are synchronous so check-and-set cannot interleave. */
+export interface ReplayCache {
+  /**
+   * Marks every nonce used, or none of them.
+   * @throws TicketReplayError if any was used before or appears twice in `entries`.
+   */
+  consume(entries: ReadonlyArray<{ jti: string; exp: number }>): void;
+  size(): number;
+}
+
+/**
+ * An in-memory replay cache keyed by jti, holding each nonce until its ticket's `exp`
+ * (seconds). Expired entries are pruned at most every `pruneEveryMs`.
+ */
+export function createReplayCache(options: { now?: () => number; pruneEveryMs?: number } = {}): ReplayCache {
+  const now = options.now ?? Date.now;
+  const pruneEveryMs = options.pruneEveryMs ?? 10_000;
+  const used = new Map<string, number>();
+  let lastPrune = now();
+
+  function prune(): void {
+    const t = now();
+    if (t - lastPrune < pruneEveryMs) return;
+    lastPrune = t;
+    const nowSeconds = t / 1000;
+    for (const [jti, exp] of used) if (exp < nowSeconds) used.delete(jti);
+  }
+
+  return {
+    consume(entries) {
+      prune();
+      const seen = new Set<string>();
+      for (const { jti } of entries) {
+        if (used.has(jti) || seen.has(jti)) throw new TicketReplayError();
+        seen.add(jti);
+      }
+      for (const { jti, exp } of entries) used.set(jti, exp);
+    },
+    size: () => used.size,
+  };
+}
