@@ -1,0 +1,137 @@
+/**
+ * Sign-flow load benchmark against the real local stack (its own Worker + enclave, rate limits
+ * raised so the limiter is not what is measured). Each of N clients owns one identity and loops
+ * sign-intent + sign over random digests for a fixed time; then `GET /health` runs at the same
+ * concurrency for the same time as a baseline. HTTP keep-alive comes from Node's global fetch.
+ *
+ * Usage: `pnpm bench -- [--seconds 10] [--clients 8] [--runs 1]`
+ */
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { createClient, verifySchnorr, type ClwClient, type Identity } from "@clw/shared";
+import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
+import { median, percentile, runPhase, type PhaseResult } from "./load.js";
+
+const UNLIMITED = "1000000";
+const SIGNATURE_RE = /^[0-9a-f]{128}$/;
+const VERIFY_EVERY = 25;
+
+interface RunFigures {
+  flowsPerSecond: number;
+  flowP50: number;
+  flowP99: number;
+  errors: number;
+  healthPerSecond: number;
+  healthP50: number;
+  healthP99: number;
+  ratio: number;
+}
+
+function readOptions() {
+  // `pnpm bench -- --seconds 3` may pass the `--` through: drop it.
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((arg) => arg !== "--"),
+    options: { seconds: { type: "string", default: "10" }, clients: { type: "string", default: "8" }, runs: { type: "string", default: "1" } },
+  });
+  const num = (name: string, raw: string, max: number) => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be an integer from 1 to ${max}`);
+    return value;
+  };
+  return { seconds: num("seconds", values.seconds, 600), clients: num("clients", values.clients, 256), runs: num("runs", values.runs, 20) };
+}
+
+async function prepare(stack: LocalStack, clients: number): Promise<{ client: ClwClient; identities: Identity[] }> {
+  const client = createClient({ baseUrl: stack.apiUrl });
+  const challenge = await client.createChallenge({ telegram_user_id: 4_000_000 + (randomBytes(2).readUInt16BE() % 1000) });
+  const verified = await client.verify(challenge.challenge_id);
+  if (verified.status !== "approved") throw new Error("test-mode sign-in did not resolve");
+  const identities: Identity[] = [];
+  for (let i = 0; i < clients; i++) identities.push(await client.createIdentity());
+  return { client, identities };
+}
+
+async function signPhase(client: ClwClient, identities: Identity[], seconds: number): Promise<PhaseResult> {
+  const samples: Array<{ key: string; digest: string; signature: string }> = [];
+  let flows = 0;
+  const result = await runPhase({
+    clients: identities.length,
+    seconds,
+    iteration: async (index) => {
+      const identity = identities[index]!;
+      const digest = randomBytes(32).toString("hex");
+      const intent = await client.signIntent(identity.id, digest);
+      const signature = await client.sign(identity.id, digest, intent.ticket);
+      if (flows++ % VERIFY_EVERY === 0) samples.push({ key: identity.public_key, digest, signature });
+      return SIGNATURE_RE.test(signature);
+    },
+  });
+  const bad = samples.filter((s) => !verifySchnorr(s.key, s.digest, s.signature)).length;
+  if (bad > 0) throw new Error(`${bad} of ${samples.length} sampled signatures did not verify`);
+  return result;
+}
+
+function healthPhase(apiUrl: string, clients: number, seconds: number): Promise<PhaseResult> {
+  return runPhase({
+    clients,
+    seconds,
+    iteration: async () => {
+      const res = await fetch(`${apiUrl}/health`);
+      await res.arrayBuffer();
+      return res.status === 200;
+    },
+  });
+}
+
+function figures(sign: PhaseResult, health: PhaseResult): RunFigures {
+  const flowsPerSecond = sign.ok / sign.elapsedSeconds;
+  const healthPerSecond = health.ok / health.elapsedSeconds;
+  return {
+    flowsPerSecond,
+    flowP50: percentile(sign.latencies, 50),
+    flowP99: percentile(sign.latencies, 99),
+    errors: sign.errors,
+    healthPerSecond,
+    healthP50: percentile(health.latencies, 50),
+    healthP99: percentile(health.latencies, 99),
+    ratio: flowsPerSecond / healthPerSecond,
+  };
+}
+
+function format(label: string, f: RunFigures): string {
+  const n = (v: number, d = 1) => v.toFixed(d);
+  return (
+    `${label}: sign ${n(f.flowsPerSecond)} flows/s, p50 ${n(f.flowP50)} ms, p99 ${n(f.flowP99)} ms, errors ${f.errors} | ` +
+    `health ${n(f.healthPerSecond)} req/s, p50 ${n(f.healthP50, 2)} ms, p99 ${n(f.healthP99, 2)} ms | ratio ${n(f.ratio, 4)}`
+  );
+}
+
+function medians(runs: RunFigures[]): RunFigures {
+  const keys = Object.keys(runs[0]!) as Array<keyof RunFigures>;
+  return Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]))])) as unknown as RunFigures;
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  console.log(`starting the local stack (${options.clients} clients, ${options.seconds} s per phase, ${options.runs} run(s))`);
+  const stack = await startLocalStack({ vars: { RATE_LIMIT_PER_USER: UNLIMITED, RATE_LIMIT_PER_IDENTITY_SIGN: UNLIMITED } });
+  try {
+    const { client, identities } = await prepare(stack, options.clients);
+    const runs: RunFigures[] = [];
+    for (let run = 1; run <= options.runs; run++) {
+      const sign = await signPhase(client, identities, options.seconds);
+      const health = await healthPhase(stack.apiUrl, options.clients, options.seconds);
+      runs.push(figures(sign, health));
+      console.log(format(`run ${run}`, runs.at(-1)!));
+      if (sign.firstError) console.log(`  first sign error: ${sign.firstError}`);
+    }
+    if (runs.length > 1) console.log(format("median", medians(runs)));
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

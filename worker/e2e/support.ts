@@ -1,0 +1,103 @@
+import { randomBytes, randomInt } from "node:crypto";
+import { ClwApiError, createClient, type ClwClient, type Session } from "@clw/shared";
+import { afterAll, beforeAll, expect } from "vitest";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "../stack/local-stack.js";
+
+/**
+ * Starts a local stack in `beforeAll` and stops it in `afterAll` for the calling test file.
+ * @returns a getter for the running stack; it throws if called before `beforeAll` ran.
+ */
+export function useLocalStack(options?: LocalStackOptions): () => LocalStack {
+  let stack: LocalStack | undefined;
+  beforeAll(async () => {
+    stack = await startLocalStack(options);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  return () => {
+    if (!stack) throw new Error("the local stack is not running (beforeAll failed?)");
+    return stack;
+  };
+}
+
+/** A random 32-byte digest as 64 lowercase hex characters. */
+export function randomDigest(): string {
+  return randomBytes(32).toString("hex");
+}
+
+/** A random Telegram user id, so every test signs in as a user of its own. */
+export function randomTelegramUserId(): number {
+  return randomInt(1_000_000, 2 ** 40);
+}
+
+/**
+ * Signs in through test-mode auth (challenge → verify) as a fresh or given Telegram user.
+ * @returns a client holding the session token, and the session.
+ * @throws ClwApiError when either step fails or the challenge stays pending.
+ */
+export async function signIn(apiUrl: string, telegramUserId = randomTelegramUserId()): Promise<{ client: ClwClient; session: Session }> {
+  const client = createClient({ baseUrl: apiUrl });
+  const challenge = await client.createChallenge({ telegram_user_id: telegramUserId });
+  const result = await client.verify(challenge.challenge_id);
+  if (result.status !== "approved") throw new Error("test-mode challenge did not resolve at once");
+  const { status: _status, ...session } = result;
+  return { client, session };
+}
+
+/** Awaits `promise` and asserts it failed with a `ClwApiError` of this status and code. */
+export async function expectApiError(promise: Promise<unknown>, status: number | number[], code?: string): Promise<ClwApiError> {
+  const error = await promise.then(
+    () => {
+      throw new Error(`expected an error answer ${status}${code ? ` ${code}` : ""}, got success`);
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ClwApiError);
+  const apiError = error as ClwApiError;
+  expect([status].flat()).toContain(apiError.status);
+  if (code) expect(apiError.code).toBe(code);
+  return apiError;
+}
+
+/** A raw answer: status, headers and the parsed JSON body (null if it was not JSON). */
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  json: unknown;
+}
+
+/**
+ * Sends an HTTP request without the typed client, for inputs the client cannot produce.
+ * `body` is sent as is when a string, JSON-encoded otherwise. Never throws for error statuses.
+ */
+export async function rawRequest(
+  apiUrl: string,
+  method: string,
+  path: string,
+  init: { token?: string; body?: unknown; contentType?: string } = {},
+): Promise<RawAnswer> {
+  const headers: Record<string, string> = {};
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.body !== undefined) headers["content-type"] = init.contentType ?? "application/json";
+  const body = init.body === undefined || typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+  const res = await fetch(`${apiUrl}${path}`, { method, headers, body });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON: left as null so the assertion shows the problem
+  }
+  return { status: res.status, headers: res.headers, json };
+}
+
+/** Asserts an error answer: a 4xx (or the given status) with an `{error, code}` JSON body. */
+export function expectErrorBody(answer: RawAnswer, status?: number, code?: string): void {
+  const detail = JSON.stringify(answer.json);
+  if (status) expect(answer.status, detail).toBe(status);
+  else expect(answer.status, detail).toBeGreaterThanOrEqual(400);
+  expect(answer.status, detail).toBeLessThan(500);
+  expect(answer.json).toMatchObject({ error: expect.any(String), code: expect.any(String) });
+  if (code) expect((answer.json as { code: string }).code).toBe(code);
+}
