@@ -4,7 +4,6 @@ import type { Env } from "./env.js";
 import { AppError } from "./errors.js";
 import type { AppEnv } from "./middleware/context.js";
 import { withDeps } from "./middleware/context.js";
-import { requireSession } from "./middleware/auth.js";
 import { auditRoutes } from "./routes/audit.js";
 import { authRoutes } from "./routes/auth.js";
 import { identityRoutes } from "./routes/identities.js";
@@ -28,8 +27,6 @@ app.use(
   }),
 );
 app.use("/v1/*", withDeps);
-app.use("/v1/identities/*", requireSession);
-app.use("/v1/audit/*", requireSession);
 app.route("/v1/auth", authRoutes);
 app.route("/v1/identities", identityRoutes);
 app.route("/v1/identities", signingRoutes);

@@ -75,13 +75,28 @@ describe("sign-in", () => {
 });
 
 describe("sessions", () => {
-  it("logout revokes the session everywhere", async () => {
-    const { token } = await signIn();
-    expect((await call("GET", "/v1/identities", { token })).status).toBe(200);
+  it("logout revokes the session everywhere, signing included", async () => {
+    const telegramUserId = freshTelegramId();
+    const { token } = await signIn(telegramUserId);
+    const identity = await createIdentity(token);
+    const digest = randomDigest();
+    const intent = await signIntent(token, identity.id, digest);
     expect((await call("POST", "/v1/auth/logout", { token })).status).toBe(200);
-    const after = await call("GET", "/v1/identities", { token });
-    expect(after.status).toBe(401);
-    expect(after.body.code).toBe("unauthorized");
+    const attempts = [
+      call("GET", "/v1/identities", { token }),
+      call("GET", "/v1/audit", { token }),
+      call("POST", `/v1/identities/${identity.id}/sign-intent`, { token, body: { digest } }),
+      call("POST", `/v1/identities/${identity.id}/sign`, { token, body: { digest, ticket: intent.ticket } }),
+      call("POST", `/v1/identities/${identity.id}/sign-batch`, { token, body: { digests: [{ digest }] } }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe("unauthorized");
+    }
+    // The refused attempt did not spend the ticket: a new session of the same owner can use it.
+    const again = await signIn(telegramUserId);
+    const sign = await call("POST", `/v1/identities/${identity.id}/sign`, { token: again.token, body: { digest, ticket: intent.ticket } });
+    expect(sign.status).toBe(200);
   });
 
   it("refuses missing, malformed, forged and expired tokens", async () => {

@@ -22,6 +22,31 @@ export async function findIdentity(db: Db, id: string): Promise<IdentitiesTable 
   return db.selectFrom("identities").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/**
+ * The identity together with whether the given session is live, in one round trip
+ * (undefined when the identity does not exist).
+ */
+export async function findIdentityForSession(db: Db, identityId: string, sessionId: string, nowMs: number) {
+  return db
+    .selectFrom("identities")
+    .selectAll("identities")
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom("sessions")
+            .select("sessions.id")
+            .where("sessions.id", "=", sessionId)
+            .whereRef("sessions.user_id", "=", "identities.user_id")
+            .where("sessions.revoked_at", "is", null)
+            .where("sessions.expires_ms", ">", nowMs),
+        )
+        .as("session_live"),
+    )
+    .where("identities.id", "=", identityId)
+    .executeTakeFirst();
+}
+
 export async function listActiveIdentities(db: Db, userId: string): Promise<IdentitiesTable[]> {
   return db
     .selectFrom("identities")

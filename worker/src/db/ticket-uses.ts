@@ -5,14 +5,17 @@ export interface TicketUse {
   nonce: string;
   identityId: string;
   userId: string;
+  /** The session asking: it must be live for the ticket to be consumed. */
+  sessionId: string;
   usedAt: string;
+  nowMs: number;
   expiresMs: number;
 }
 
 /**
- * Consumes ticket nonces atomically, but only while the identity is active and owned
- * by `userId`: one INSERT … SELECT, so concurrent attempts on one nonce yield one row.
- * Returns the nonces that this call consumed.
+ * Consumes ticket nonces atomically, but only while the session is live and the identity is
+ * active and owned by `userId`: one INSERT … SELECT, so concurrent attempts on one nonce yield
+ * one row. Returns the nonces that this call consumed.
  */
 export async function consumeTickets(db: Db, uses: TicketUse[]): Promise<string[]> {
   const first = uses[0];
@@ -26,6 +29,8 @@ export async function consumeTickets(db: Db, uses: TicketUse[]): Promise<string[
     SELECT fresh.nonce, identities.id, fresh.used_at, fresh.expires_ms
     FROM fresh JOIN identities ON identities.id = ${first.identityId}
       AND identities.user_id = ${first.userId} AND identities.status = 'active'
+    JOIN sessions ON sessions.id = ${first.sessionId} AND sessions.user_id = ${first.userId}
+      AND sessions.revoked_at IS NULL AND sessions.expires_ms > ${first.nowMs}
     WHERE true
     ON CONFLICT (nonce) DO NOTHING
     RETURNING nonce`.execute(db);

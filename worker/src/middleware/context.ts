@@ -29,7 +29,7 @@ function isolateDeps(env: Env): IsolateDeps {
         timeoutMs: config.enclaveTimeoutMs,
       }),
       kvTickets: env.KV_TICKETS,
-      rateCounter: createRateCounter(env.KV_RATE_LIMIT),
+      rateCounter: createRateCounter(env.KV_RATE_LIMIT, Date.now),
       now: Date.now,
     };
     isolates.set(env, deps);

@@ -8,15 +8,19 @@ import { auditQuery } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
 
 /**
- * The identity if it belongs to the user.
+ * Checks that the identity exists, belongs to the user and (with `active`) can still sign.
  * @throws AppError 404 unknown, 403 another user's; with `active`, 409 `identity_not_active`.
  */
-export async function getOwnedIdentity(deps: Deps, userId: string, identityId: string, active = true): Promise<IdentitiesTable> {
-  const identity = await findIdentity(deps.dbh.db, identityId);
+export function checkOwnership<T extends IdentitiesTable>(identity: T | undefined, userId: string, active = true): T {
   if (!identity) throw new AppError(404, "not_found", "no such identity");
   if (identity.user_id !== userId) throw new AppError(403, "forbidden", "this identity belongs to another user");
   if (active && identity.status !== "active") throw new AppError(409, "identity_not_active", "this identity has been destroyed");
   return identity;
+}
+
+/** The identity if it belongs to the user; throws like `checkOwnership`. */
+export async function getOwnedIdentity(deps: Deps, userId: string, identityId: string, active = true): Promise<IdentitiesTable> {
+  return checkOwnership(await findIdentity(deps.dbh.db, identityId), userId, active);
 }
 
 export async function listIdentities(deps: Deps, userId: string): Promise<Identity[]> {

@@ -8,24 +8,58 @@ export interface RateCheck {
   cost?: number;
 }
 
+/** How long this isolate trusts its view of a counter before it reads or writes KV again. */
+const SYNC_MS = 1000;
+
+interface Counter {
+  count: number;
+  readAt: number;
+  writtenAt: number;
+}
+
 /**
- * Fixed-window counters kept in KV (shared by all isolates, eventually consistent) and
- * mirrored in this isolate, so bursts inside one isolate are counted before KV catches up.
+ * Fixed-window counters shared by all isolates through KV and kept exactly within this isolate.
+ * KV is eventually consistent and has no compare-and-set, so a count from KV is only ever a
+ * lower bound: this isolate reads it at most once a second and writes it at most once a second
+ * per key, counting everything in between itself.
  */
-export function createRateCounter(kv: KVNamespace) {
-  const local = new Map<string, number>();
+export function createRateCounter(kv: KVNamespace, now: () => number) {
+  const counters = new Map<string, Counter>();
   return {
     async read(keys: string[]): Promise<number[]> {
-      const stored = await Promise.all(keys.map((key) => kv.get(key)));
-      return keys.map((key, i) => Math.max(Number(stored[i] ?? 0) || 0, local.get(key) ?? 0));
+      const t = now();
+      return Promise.all(
+        keys.map(async (key) => {
+          let counter = counters.get(key);
+          if (!counter || t - counter.readAt >= SYNC_MS) {
+            const stored = Number(await kv.get(key)) || 0;
+            counter = counters.get(key) ?? { count: 0, readAt: t, writtenAt: 0 };
+            counter.count = Math.max(counter.count, stored);
+            counter.readAt = t;
+            counters.set(key, counter);
+          }
+          return counter.count;
+        }),
+      );
     },
-    write(key: string, count: number, ttlSeconds: number): Promise<void> {
-      local.set(key, count);
-      if (local.size > 10_000) local.clear();
-      return kv.put(key, String(count), { expirationTtl: Math.max(60, ttlSeconds) });
+    /** Adds `cost`; persists to KV unless this key was written less than a second ago. */
+    add(key: string, cost: number, ttlSeconds: number): Promise<void> {
+      const t = now();
+      const counter = counters.get(key) ?? { count: 0, readAt: t, writtenAt: 0 };
+      counter.count += cost;
+      counters.set(key, counter);
+      if (counters.size > 10_000) prune(counters, t);
+      if (t - counter.writtenAt < SYNC_MS) return Promise.resolve();
+      counter.writtenAt = t;
+      return kv.put(key, String(counter.count), { expirationTtl: Math.max(60, ttlSeconds) });
     },
   };
 }
+
+function prune(counters: Map<string, Counter>, t: number): void {
+  for (const [key, counter] of counters) if (t - counter.readAt > 10 * 60_000) counters.delete(key);
+}
+
 export type RateCounter = ReturnType<typeof createRateCounter>;
 
 /**
@@ -49,7 +83,7 @@ export async function checkRateLimits(deps: Deps, checks: RateCheck[]): Promise<
   });
   return () =>
     checks.forEach((check, i) => {
-      deps.defer(deps.rateCounter.write(keys[i]!, counts[i]! + (check.cost ?? 1), retryAfter + 1));
+      deps.defer(deps.rateCounter.add(keys[i]!, check.cost ?? 1, retryAfter + 1));
     });
 }
 

@@ -115,22 +115,33 @@ export async function openSession(deps: Deps, user: User, source: Source, challe
 }
 
 /**
- * Resolves a bearer token to its live session and counts the request against the user's
- * rate limit (both looked up at once).
+ * Checks a bearer token's signature and expiry and counts the request against the user's rate
+ * limit. It does not look at revocation: callers either call `authenticate`, or fold
+ * `auth.sessionId` into their own D1 query (see `assertLiveSession` for the slow path).
+ * @throws AppError 401 `unauthorized` for an invalid or expired token; 429 when limited.
+ */
+export async function readSessionToken(deps: Deps, token: string): Promise<AuthContext> {
+  const claims = await verifySessionToken(token, deps.config.sessionSecret);
+  await enforceRateLimits(deps, [{ key: `user:${claims.sub}`, limit: deps.config.rateLimit.perUser }]);
+  return { userId: claims.sub, sessionId: claims.jti };
+}
+
+/** @throws AppError 401 `unauthorized` unless the session is live (not revoked, not expired). */
+export async function assertLiveSession(deps: Deps, auth: AuthContext): Promise<void> {
+  const session = await findLiveSession(deps.dbh.db, auth.sessionId, deps.now());
+  if (!session || session.user_id !== auth.userId) {
+    throw new AppError(401, "unauthorized", "the session has ended; sign in again");
+  }
+}
+
+/**
+ * Resolves a bearer token to its live session.
  * @throws AppError 401 `unauthorized` for a missing, invalid, expired or revoked session; 429 when limited.
  */
 export async function authenticate(deps: Deps, token: string): Promise<AuthContext> {
-  const claims = await verifySessionToken(token, deps.config.sessionSecret);
-  const [session, limited] = await Promise.allSettled([
-    findLiveSession(deps.dbh.db, claims.jti, deps.now()),
-    enforceRateLimits(deps, [{ key: `user:${claims.sub}`, limit: deps.config.rateLimit.perUser }]),
-  ]);
-  if (session.status === "rejected") throw session.reason;
-  if (!session.value || session.value.user_id !== claims.sub) {
-    throw new AppError(401, "unauthorized", "the session has ended; sign in again");
-  }
-  if (limited.status === "rejected") throw limited.reason;
-  return { userId: session.value.user_id, sessionId: session.value.id };
+  const auth = await readSessionToken(deps, token);
+  await assertLiveSession(deps, auth);
+  return auth;
 }
 
 /** Revokes the session so its token stops working everywhere. */

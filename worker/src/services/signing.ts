@@ -1,14 +1,14 @@
 import { digestHash, type SignIntent } from "@clw/shared";
-import { findIdentity } from "../db/identities.js";
+import { findIdentity, findIdentityForSession } from "../db/identities.js";
 import { consumeTickets, isTicketUsed, releaseTickets, type TicketUse } from "../db/ticket-uses.js";
 import { AppError } from "../errors.js";
 import { SignerError } from "../signer-client.js";
-import { recordAudit } from "./audit.js";
+import { auditQuery } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
-import { getOwnedIdentity, restoreIdentity } from "./identities.js";
+import { checkOwnership, getOwnedIdentity, restoreIdentity } from "./identities.js";
 import { checkRateLimits } from "./rate-limit.js";
 import { randomToken } from "./random.js";
-import type { AuthContext } from "./sessions.js";
+import { assertLiveSession, type AuthContext } from "./sessions.js";
 import { mintTicket, verifyTicket } from "./tokens.js";
 
 const signLimit = (deps: Deps, identityId: string, cost = 1) => ({
@@ -17,24 +17,31 @@ const signLimit = (deps: Deps, identityId: string, cost = 1) => ({
   cost,
 });
 
-/** Issues a single-use ticket bound to this identity, owner and digest. */
+/**
+ * Issues a single-use ticket bound to this identity, owner and digest. The session's liveness
+ * and the identity's ownership are read in one D1 round trip.
+ * @throws AppError 401 for an ended session, 404/403/409 for the identity.
+ */
 export async function createSignIntent(deps: Deps, auth: AuthContext, identityId: string, digest: string): Promise<SignIntent> {
-  await getOwnedIdentity(deps, auth.userId, identityId);
   const now = deps.now();
+  const identity = await findIdentityForSession(deps.dbh.db, identityId, auth.sessionId, now);
+  if (!identity || !identity.session_live) await assertLiveSession(deps, auth);
+  checkOwnership(identity, auth.userId);
   const ttl = deps.config.ticketTtlSeconds;
   const nonce = randomToken(16);
   const hash = digestHash(digest);
   const ticket = await mintTicket({ sub: auth.userId, iid: identityId, dgh: hash, scope: "sign", jti: nonce }, deps.config.ticketSecret, ttl, now);
   const expiresAt = new Date((Math.floor(now / 1000) + ttl) * 1000).toISOString();
   const intent: SignIntent = { id: crypto.randomUUID(), identity_id: identityId, digest_hash: hash, nonce, scope: "sign", expires_at: expiresAt, ticket };
-  const record = { id: intent.id, identity_id: identityId, user_id: auth.userId, digest_hash: hash, expires_at: expiresAt, status: "issued" };
+  const record = { id: intent.id, identity_id: identityId, user_id: auth.userId, digest_hash: hash, expires_at: expiresAt };
   deps.defer(deps.kvTickets.put(`ticket:${nonce}`, JSON.stringify(record), { expirationTtl: Math.max(60, ttl) }));
   return intent;
 }
 
 /**
- * Signs one digest with a ticket: checks the ticket, consumes it atomically in D1, then asks
- * the enclave (which checks the ticket again). A ticket signs once.
+ * Signs one digest with a ticket: checks the ticket, consumes it atomically in D1 (in the same
+ * statement that checks the session and the identity), then asks the enclave, which checks the
+ * ticket again. A ticket signs once.
  * @throws AppError 401/403/409/410 for ticket problems, 404/409 for the identity, 502/503 for the enclave.
  */
 export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: string, digest: string, ticket: string, source: Source): Promise<string> {
@@ -44,18 +51,22 @@ export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: 
     throw new AppError(403, "ticket_mismatch", "this ticket was issued for another identity, owner or digest");
   }
   const countSignature = await checkRateLimits(deps, [signLimit(deps, identityId)]);
-  const use: TicketUse = { nonce: claims.jti, identityId, userId: auth.userId, usedAt: new Date(deps.now()).toISOString(), expiresMs: claims.exp * 1000 };
+  const now = deps.now();
+  const use: TicketUse = { ...auth, nonce: claims.jti, identityId, usedAt: new Date(now).toISOString(), nowMs: now, expiresMs: claims.exp * 1000 };
   const consumed = await consumeTickets(deps.dbh.db, [use]);
-  if (consumed.length === 0) {
-    await getOwnedIdentity(deps, auth.userId, identityId);
-    if (await isTicketUsed(deps.dbh.db, claims.jti)) throw new AppError(409, "ticket_replayed", "this ticket has already been used");
-    throw new AppError(409, "identity_not_active", "this identity cannot sign");
-  }
+  if (consumed.length === 0) await explainRefusal(deps, auth, identityId, claims.jti);
   const signature = await withKeyRestore(deps, identityId, [claims.jti], () => deps.signer.sign(identityId, digest, ticket));
   countSignature();
-  await recordAudit(deps, { action: "identity.sign", userId: auth.userId, identityId, source, metadata: { digest_hash: hash, nonce: claims.jti } });
-  deps.defer(deps.kvTickets.put(`ticket:${claims.jti}`, JSON.stringify({ identity_id: identityId, digest_hash: hash, status: "used", used_at: use.usedAt }), { expirationTtl: 60 }));
+  await auditQuery(deps.dbh.db, { action: "identity.sign", userId: auth.userId, identityId, source, metadata: { digest_hash: hash, nonce: claims.jti } }, now).execute();
   return signature;
+}
+
+/** Why a ticket could not be consumed: ended session, identity, or replay. Always throws. */
+async function explainRefusal(deps: Deps, auth: AuthContext, identityId: string, nonce: string): Promise<never> {
+  await assertLiveSession(deps, auth);
+  await getOwnedIdentity(deps, auth.userId, identityId);
+  if (await isTicketUsed(deps.dbh.db, nonce)) throw new AppError(409, "ticket_replayed", "this ticket has already been used");
+  throw new AppError(409, "identity_not_active", "this identity cannot sign");
 }
 
 /** Signs up to 100 digests at once, each with its own single-use ticket minted here. */
@@ -75,17 +86,18 @@ export async function signBatch(deps: Deps, auth: AuthContext, identityId: strin
     }),
   );
   const usedAt = new Date(now).toISOString();
-  const uses = items.map((item) => ({ nonce: item.nonce, identityId, userId: auth.userId, usedAt, expiresMs: now + ttl * 1000 }));
+  const uses = items.map((item) => ({ ...auth, nonce: item.nonce, identityId, usedAt, nowMs: now, expiresMs: now + ttl * 1000 }));
   const consumed = await consumeTickets(deps.dbh.db, uses);
   if (consumed.length !== items.length) {
     await releaseTickets(deps.dbh.db, consumed);
-    throw new AppError(409, "identity_not_active", "this identity cannot sign");
+    await explainRefusal(deps, auth, identityId, "");
   }
   const nonces = items.map((item) => item.nonce);
   const pairs = items.map(({ digest, ticket }) => ({ digest, ticket }));
   const signatures = await withKeyRestore(deps, identityId, nonces, () => deps.signer.signBatch(identityId, pairs));
   countSignatures();
-  await recordAudit(deps, { action: "identity.sign", userId: auth.userId, identityId, source, metadata: { count: items.length, digest_hashes: items.map((item) => item.dgh) } });
+  const metadata = { count: items.length, digest_hashes: items.map((item) => item.dgh) };
+  await auditQuery(deps.dbh.db, { action: "identity.sign", userId: auth.userId, identityId, source, metadata }, now).execute();
   return signatures;
 }
 
