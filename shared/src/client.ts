@@ -89,6 +89,12 @@ export function createClient(options: ClientOptions) {
       token = data.token;
       return { status: "approved", ...data };
     },
+    /** Exchanges a Mini App's raw init data for a session and remembers its token. */
+    async authWithTelegram(initData: string): Promise<Session> {
+      const session = (await call(sessionSchema, "POST", "/v1/auth/telegram", { init_data: initData })).data;
+      token = session.token;
+      return session;
+    },
     async logout(): Promise<void> {
       await call(okSchema, "POST", "/v1/auth/logout");
       token = undefined;

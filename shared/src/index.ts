@@ -4,3 +4,4 @@ export * from "./errors.js";
 export * from "./hex.js";
 export * from "./schnorr.js";
 export * from "./tokens.js";
+export * from "./bitcoin.js";

@@ -1,0 +1,39 @@
+import { bech32m } from "@scure/base";
+import { schnorr } from "@noble/curves/secp256k1.js";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+
+export type BitcoinNetwork = "mainnet" | "testnet";
+
+const HRP: Record<BitcoinNetwork, string> = { mainnet: "bc", testnet: "tb" };
+
+/**
+ * The BIP-86 Taproot output key of an x-only internal key with no script tree:
+ * Q = lift_x(P) + int(hash_TapTweak(P))·G, returned as 32 hex characters of x.
+ * @throws Error when the key is not 32 bytes of hex or not on the curve.
+ */
+export function taprootOutputKey(xOnlyHex: string): string {
+  if (!/^[0-9a-fA-F]{64}$/.test(xOnlyHex)) throw new Error("expected a 32-byte x-only public key in hex");
+  const internal = hexToBytes(xOnlyHex.toLowerCase());
+  const { Point, utils } = schnorr;
+  const P = utils.lift_x(BigInt(`0x${xOnlyHex}`));
+  const tweak = BigInt(`0x${bytesToHex(utils.taggedHash("TapTweak", internal))}`);
+  if (tweak >= Point.CURVE().n) throw new Error("the TapTweak is out of range");
+  const Q = P.add(Point.BASE.multiply(tweak));
+  return bytesToHex(utils.pointToBytes(Q));
+}
+
+/** Encodes a SegWit v1 witness program (32 bytes, hex) as a bech32m address (BIP-350). */
+export function encodeSegwitV1(programHex: string, network: BitcoinNetwork = "mainnet"): string {
+  if (!/^[0-9a-fA-F]{64}$/.test(programHex)) throw new Error("expected a 32-byte witness program in hex");
+  return bech32m.encode(HRP[network], [1, ...bech32m.toWords(hexToBytes(programHex.toLowerCase()))]);
+}
+
+/**
+ * The P2TR (Taproot, key-path only, BIP-86) address of an identity's public key: `bc1p…` on
+ * mainnet, `tb1p…` on testnet. Accepts a 32-byte x-only key or a 33-byte compressed key (hex).
+ * @throws Error when the key is malformed or not on the curve.
+ */
+export function p2trAddress(publicKeyHex: string, network: BitcoinNetwork = "mainnet"): string {
+  const xOnly = /^0[23][0-9a-fA-F]{64}$/.test(publicKeyHex) ? publicKeyHex.slice(2) : publicKeyHex;
+  return encodeSegwitV1(taprootOutputKey(xOnly), network);
+}

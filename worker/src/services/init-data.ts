@@ -1,0 +1,73 @@
+import type { Session } from "@clw/shared";
+import { isExpiredError, validate } from "@telegram-apps/init-data-node/web";
+import { z } from "zod";
+import { AppError } from "../errors.js";
+import type { Deps } from "./deps.js";
+import { ensureUser, openSession } from "./sessions.js";
+
+/** Init data that is not signed with this bot's token (tampered, forged, another bot's). */
+export class InitDataInvalidError extends Error {
+  override readonly name = "InitDataInvalidError";
+}
+
+/** Init data whose `auth_date` is older than the configured bound (or in the future). */
+export class InitDataExpiredError extends Error {
+  override readonly name = "InitDataExpiredError";
+}
+
+/** Init data that is genuine but names no Telegram user (e.g. opened from an inline query). */
+export class InitDataUserMissingError extends Error {
+  override readonly name = "InitDataUserMissingError";
+}
+
+const telegramUserSchema = z.object({ id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+/** Tolerance for a client clock slightly ahead of Telegram's. */
+const FUTURE_SKEW_SECONDS = 60;
+
+/**
+ * Checks raw Mini App init data against the bot token (HMAC-SHA256 per Telegram's spec) and the
+ * freshness bound, and returns the Telegram user id it vouches for.
+ * @throws InitDataInvalidError, InitDataExpiredError, InitDataUserMissingError.
+ */
+export async function verifyInitData(raw: string, botToken: string, maxAgeSeconds: number, nowMs: number): Promise<number> {
+  try {
+    await validate(raw, botToken, { expiresIn: maxAgeSeconds });
+  } catch (error) {
+    if (isExpiredError(error)) throw new InitDataExpiredError("the init data is too old");
+    throw new InitDataInvalidError("the init data is not signed by this bot");
+  }
+  const params = new URLSearchParams(raw);
+  const authDate = Number(params.get("auth_date"));
+  if (authDate * 1000 > nowMs + FUTURE_SKEW_SECONDS * 1000) throw new InitDataExpiredError("the init data is dated in the future");
+  let user: unknown;
+  try {
+    user = JSON.parse(params.get("user") ?? "null");
+  } catch {
+    throw new InitDataUserMissingError("the init data's user is not JSON");
+  }
+  const parsed = telegramUserSchema.safeParse(user);
+  if (!parsed.success) throw new InitDataUserMissingError("the init data names no Telegram user");
+  return parsed.data.id;
+}
+
+/**
+ * Signs the owner in from the Mini App: validates the init data, then finds or creates the user
+ * and opens a session. Nothing is written unless the init data is genuine and fresh.
+ * @throws AppError 503 `misconfigured` without a bot token; 401 `unauthorized` for bad init data.
+ */
+export async function signInWithInitData(deps: Deps, initData: string): Promise<Session> {
+  const { botToken } = deps.config.telegram;
+  if (!botToken) throw new AppError(503, "misconfigured", "Mini App sign-in is not configured: set TELEGRAM_BOT_TOKEN");
+  let telegramUserId: number;
+  try {
+    telegramUserId = await verifyInitData(initData, botToken, deps.config.initDataMaxAgeSeconds, deps.now());
+  } catch (error) {
+    if (error instanceof InitDataExpiredError) throw new AppError(401, "unauthorized", "the Telegram init data has expired; reopen the Mini App");
+    if (error instanceof InitDataUserMissingError) throw new AppError(401, "unauthorized", "the Telegram init data names no user");
+    if (error instanceof InitDataInvalidError) throw new AppError(401, "unauthorized", "the Telegram init data is not valid for this bot");
+    throw error;
+  }
+  const user = await ensureUser(deps, telegramUserId, "miniapp");
+  return openSession(deps, user, "miniapp", null);
+}
