@@ -16,12 +16,15 @@ export default defineConfig({
           INTERNAL_API_KEY: inject("internalApiKey"),
           TICKET_SIGNING_SECRET: inject("ticketSecret"),
           SESSION_SIGNING_SECRET: inject("sessionSecret"),
+          TEST_TELEGRAM_API_ROOT: inject("telegramApiRoot"),
         },
       },
     })),
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // The conversations plugin is CommonJS that requires grammY; pre-bundle it so workerd gets ESM.
+    deps: { optimizer: { ssr: { enabled: true, include: ["@grammyjs/conversations", "grammy"] } } },
     globalSetup: ["./test/global-setup.ts"],
     setupFiles: ["./test/apply-migrations.ts"],
     testTimeout: 20_000,

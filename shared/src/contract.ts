@@ -72,6 +72,8 @@ export const challengeSchema = z.object({
   challenge_id: z.string(),
   expires_at: z.string(),
   deep_link: z.string().nullable(),
+  /** Shown by the client and by the Telegram prompt, so the owner approves the right sign-in. */
+  confirmation_code: z.string(),
 });
 export type Challenge = z.infer<typeof challengeSchema>;
 
@@ -122,6 +124,8 @@ export const AUDIT_ACTIONS = [
   "identity.sign",
   "identity.destroy",
   "identity.restore",
+  "signin.approve",
+  "signin.deny",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -144,3 +148,7 @@ export const auditPageSchema = z.object({
 export type AuditPage = z.infer<typeof auditPageSchema>;
 
 export const okSchema = z.object({ ok: z.literal(true) });
+
+/** `POST /v1/auth/telegram`: the Mini App's raw init data (`Telegram.WebApp.initData`). */
+export const telegramAuthRequestSchema = z.strictObject({ init_data: z.string().min(1).max(8192) });
+export type TelegramAuthRequest = z.input<typeof telegramAuthRequestSchema>;

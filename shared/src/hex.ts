@@ -24,3 +24,14 @@ export function digestHash(digestHex: string): string {
 export function isHexOfLength(value: unknown, bytes: number): value is string {
   return typeof value === "string" && value.length === bytes * 2 && /^[0-9a-fA-F]*$/.test(value);
 }
+
+/**
+ * The short code a sign-in shows on both sides (the client and the Telegram prompt), so the
+ * owner can check they approve the sign-in they started: 6 digits derived from the link code.
+ */
+export function confirmationCode(linkCode: string): string {
+  const hash = sha256(new TextEncoder().encode(`clw-cash:confirm:${linkCode}`));
+  const n = ((hash[0]! << 16) | (hash[1]! << 8) | hash[2]!) % 1_000_000;
+  const digits = n.toString().padStart(6, "0");
+  return `${digits.slice(0, 3)} ${digits.slice(3)}`;
+}

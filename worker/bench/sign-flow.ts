@@ -4,13 +4,13 @@
  * sign-intent + sign over random digests for a fixed time; then `GET /health` runs at the same
  * concurrency for the same time as a baseline. HTTP keep-alive comes from Node's global fetch.
  *
- * Usage: `pnpm bench -- [--seconds 10] [--clients 8] [--runs 1]`
+ * Run through `pnpm bench` (bench/main.ts).
  */
 import { randomBytes } from "node:crypto";
-import { parseArgs } from "node:util";
 import { createClient, verifySchnorr, type ClwClient, type Identity } from "@clw/shared";
 import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
 import { median, percentile, runPhase, type PhaseResult } from "./load.js";
+import type { BenchOptions } from "./options.js";
 
 const UNLIMITED = "1000000";
 const SIGNATURE_RE = /^[0-9a-f]{128}$/;
@@ -25,20 +25,6 @@ interface RunFigures {
   healthP50: number;
   healthP99: number;
   ratio: number;
-}
-
-function readOptions() {
-  // `pnpm bench -- --seconds 3` may pass the `--` through: drop it.
-  const { values } = parseArgs({
-    args: process.argv.slice(2).filter((arg) => arg !== "--"),
-    options: { seconds: { type: "string", default: "10" }, clients: { type: "string", default: "8" }, runs: { type: "string", default: "1" } },
-  });
-  const num = (name: string, raw: string, max: number) => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be an integer from 1 to ${max}`);
-    return value;
-  };
-  return { seconds: num("seconds", values.seconds, 600), clients: num("clients", values.clients, 256), runs: num("runs", values.runs, 20) };
 }
 
 async function prepare(stack: LocalStack, clients: number): Promise<{ client: ClwClient; identities: Identity[] }> {
@@ -111,9 +97,9 @@ function medians(runs: RunFigures[]): RunFigures {
   return Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]))])) as unknown as RunFigures;
 }
 
-async function main(): Promise<void> {
-  const options = readOptions();
-  console.log(`starting the local stack (${options.clients} clients, ${options.seconds} s per phase, ${options.runs} run(s))`);
+/** Runs the sign-flow benchmark against its own local stack and prints every run and the medians. */
+export async function benchSignFlow(options: BenchOptions): Promise<void> {
+  console.log(`sign flow: starting the local stack (${options.clients} clients, ${options.seconds} s per phase, ${options.runs} run(s))`);
   const stack = await startLocalStack({ vars: { RATE_LIMIT_PER_USER: UNLIMITED, RATE_LIMIT_PER_IDENTITY_SIGN: UNLIMITED } });
   try {
     const { client, identities } = await prepare(stack, options.clients);
@@ -130,8 +116,3 @@ async function main(): Promise<void> {
     await stack.stop();
   }
 }
-
-main().catch((error: unknown) => {
-  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});

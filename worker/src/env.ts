@@ -21,6 +21,10 @@ export interface Env {
   SESSION_SIGNING_SECRET?: string;
   TELEGRAM_BOT_TOKEN?: string;
   TELEGRAM_BOT_USERNAME?: string;
+  TELEGRAM_WEBHOOK_SECRET?: string;
+  TELEGRAM_API_ROOT?: string;
+  MINIAPP_URL?: string;
+  INIT_DATA_MAX_AGE_SECONDS?: string;
   EV_API_KEY?: string;
 }
 
@@ -45,6 +49,10 @@ const configSchema = z.object({
   SESSION_SIGNING_SECRET: secret("SESSION_SIGNING_SECRET"),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_BOT_USERNAME: z.string().min(1).optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ and -").optional(),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  MINIAPP_URL: z.url().default("https://pay.clw.cash"),
+  INIT_DATA_MAX_AGE_SECONDS: seconds(3600),
   EV_API_KEY: z.string().min(1).optional(),
 });
 
@@ -62,7 +70,10 @@ export interface Config {
   internalApiKey: string;
   ticketSecret: Uint8Array;
   sessionSecret: Uint8Array;
-  telegram: { botToken?: string; botUsername?: string };
+  telegram: { botToken?: string; botUsername?: string; webhookSecret?: string; apiRoot: string };
+  miniAppUrl: string;
+  /** How long Mini App init data stays acceptable after its `auth_date`. */
+  initDataMaxAgeSeconds: number;
   evApiKey?: string;
 }
 
@@ -100,7 +111,14 @@ export function parseConfig(env: Env): Config {
     internalApiKey: v.INTERNAL_API_KEY,
     ticketSecret: encoder.encode(v.TICKET_SIGNING_SECRET),
     sessionSecret: encoder.encode(v.SESSION_SIGNING_SECRET),
-    telegram: { botToken: v.TELEGRAM_BOT_TOKEN, botUsername: v.TELEGRAM_BOT_USERNAME },
+    telegram: {
+      botToken: v.TELEGRAM_BOT_TOKEN,
+      botUsername: v.TELEGRAM_BOT_USERNAME,
+      webhookSecret: v.TELEGRAM_WEBHOOK_SECRET,
+      apiRoot: v.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+    },
+    miniAppUrl: v.MINIAPP_URL,
+    initDataMaxAgeSeconds: v.INIT_DATA_MAX_AGE_SECONDS,
     evApiKey: v.EV_API_KEY,
   };
 }

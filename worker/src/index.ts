@@ -8,6 +8,8 @@ import { auditRoutes } from "./routes/audit.js";
 import { authRoutes } from "./routes/auth.js";
 import { identityRoutes } from "./routes/identities.js";
 import { signingRoutes } from "./routes/signing.js";
+import { telegramRoutes } from "./routes/telegram.js";
+import { telegramAuthRoutes } from "./routes/telegram-auth.js";
 
 const app = new Hono<AppEnv>();
 
@@ -28,9 +30,12 @@ app.use(
 );
 app.use("/v1/*", withDeps);
 app.route("/v1/auth", authRoutes);
+app.route("/v1/auth", telegramAuthRoutes);
 app.route("/v1/identities", identityRoutes);
 app.route("/v1/identities", signingRoutes);
 app.route("/v1/audit", auditRoutes);
+app.use("/telegram-webhook", withDeps);
+app.route("/", telegramRoutes);
 
 app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: "not_found" }, 404));
 

@@ -5,6 +5,7 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      TEST_TELEGRAM_API_ROOT: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index.js");

@@ -26,7 +26,7 @@ export async function findIdentity(db: Db, id: string): Promise<IdentitiesTable 
  * The identity together with whether the given session is live, in one round trip
  * (undefined when the identity does not exist).
  */
-export async function findIdentityForSession(db: Db, identityId: string, sessionId: string, nowMs: number) {
+export async function findIdentityForSession(db: Db, identityId: string, sessionId: string | null, nowMs: number) {
   return db
     .selectFrom("identities")
     .selectAll("identities")
@@ -36,7 +36,7 @@ export async function findIdentityForSession(db: Db, identityId: string, session
           eb
             .selectFrom("sessions")
             .select("sessions.id")
-            .where("sessions.id", "=", sessionId)
+            .where("sessions.id", "=", sessionId ?? "")
             .whereRef("sessions.user_id", "=", "identities.user_id")
             .where("sessions.revoked_at", "is", null)
             .where("sessions.expires_ms", ">", nowMs),

@@ -9,6 +9,8 @@ export interface Database {
   key_backups: KeyBackupsTable;
   ticket_uses: TicketUsesTable;
   audit_events: AuditEventsTable;
+  telegram_updates: TelegramUpdatesTable;
+  bot_conversations: BotConversationsTable;
 }
 
 export interface UsersTable {
@@ -71,4 +73,15 @@ export interface AuditEventsTable {
   source: string;
   metadata: string;
   created_at: string;
+}
+
+export interface TelegramUpdatesTable {
+  update_id: number;
+  received_ms: number;
+}
+
+export interface BotConversationsTable {
+  key: string;
+  state: string;
+  expires_ms: number;
 }

@@ -5,8 +5,8 @@ export interface TicketUse {
   nonce: string;
   identityId: string;
   userId: string;
-  /** The session asking: it must be live for the ticket to be consumed. */
-  sessionId: string;
+  /** The session asking: it must be live for the ticket to be consumed (null: the owner in Telegram). */
+  sessionId: string | null;
   usedAt: string;
   nowMs: number;
   expiresMs: number;
@@ -29,8 +29,8 @@ export async function consumeTickets(db: Db, uses: TicketUse[]): Promise<string[
     SELECT fresh.nonce, identities.id, fresh.used_at, fresh.expires_ms
     FROM fresh JOIN identities ON identities.id = ${first.identityId}
       AND identities.user_id = ${first.userId} AND identities.status = 'active'
-    JOIN sessions ON sessions.id = ${first.sessionId} AND sessions.user_id = ${first.userId}
-      AND sessions.revoked_at IS NULL AND sessions.expires_ms > ${first.nowMs}
+    ${first.sessionId === null ? sql`` : sql`JOIN sessions ON sessions.id = ${first.sessionId} AND sessions.user_id = ${first.userId}
+      AND sessions.revoked_at IS NULL AND sessions.expires_ms > ${first.nowMs}`}
     WHERE true
     ON CONFLICT (nonce) DO NOTHING
     RETURNING nonce`.execute(db);

@@ -30,6 +30,7 @@ function isolateDeps(env: Env): IsolateDeps {
       }),
       kvTickets: env.KV_TICKETS,
       rateCounter: createRateCounter(env.KV_RATE_LIMIT, Date.now),
+      usersByTelegramId: new Map(),
       now: Date.now,
     };
     isolates.set(env, deps);

@@ -1,3 +1,4 @@
+import type { User } from "@clw/shared";
 import type { DbHandle } from "../db/client.js";
 import type { Config } from "../env.js";
 import type { SignerClient } from "../signer-client.js";
@@ -10,6 +11,8 @@ export interface Deps {
   signer: SignerClient;
   kvTickets: KVNamespace;
   rateCounter: RateCounter;
+  /** Telegram account → user, which never changes once made: spares a read per bot update. */
+  usersByTelegramId: Map<number, User>;
   now: () => number;
   /** Runs work after the response is sent (the request's `waitUntil`). */
   defer: (work: Promise<unknown>) => void;

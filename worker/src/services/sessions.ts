@@ -1,4 +1,4 @@
-import type { Challenge, Session, User } from "@clw/shared";
+import { confirmationCode, type Challenge, type Session, type User } from "@clw/shared";
 import { consumeApprovedChallenge, findChallenge, insertChallenge } from "../db/challenges.js";
 import { runBatch } from "../db/client.js";
 import { findLiveSession, insertSessionQuery, revokeSessionQuery } from "../db/sessions.js";
@@ -10,9 +10,13 @@ import { randomToken } from "./random.js";
 import { enforceRateLimits } from "./rate-limit.js";
 import { mintSessionToken, verifySessionToken } from "./tokens.js";
 
+/**
+ * Who is acting. `sessionId` is the API session; it is null when the owner acts in Telegram,
+ * where the verified webhook and their Telegram account are the proof of presence.
+ */
 export interface AuthContext {
   userId: string;
-  sessionId: string;
+  sessionId: string | null;
 }
 
 export interface ChallengeInput {
@@ -46,7 +50,7 @@ export async function createChallenge(deps: Deps, input: ChallengeInput): Promis
     expires_ms: expiresMs,
   });
   const deepLink = config.testMode ? null : `https://t.me/${botUsername}?start=${code}`;
-  return { challenge_id: id, expires_at: new Date(expiresMs).toISOString(), deep_link: deepLink };
+  return { challenge_id: id, expires_at: new Date(expiresMs).toISOString(), deep_link: deepLink, confirmation_code: confirmationCode(code) };
 }
 
 export type VerifyOutcome = { status: "pending"; expires_at: string } | ({ status: "approved" } & Session);
@@ -77,20 +81,26 @@ export async function verifyChallenge(deps: Deps, challengeId: string, source: S
 
 /** Finds or creates the user for a Telegram account, auditing a creation. */
 export async function ensureUser(deps: Deps, telegramUserId: number, source: Source): Promise<User> {
+  const cached = deps.usersByTelegramId.get(telegramUserId);
+  if (cached) return cached;
+  const user = (await findUserByTelegramId(deps.dbh.db, telegramUserId)) ?? (await createUser(deps, telegramUserId, source));
+  if (deps.usersByTelegramId.size > 10_000) deps.usersByTelegramId.clear();
+  deps.usersByTelegramId.set(telegramUserId, user);
+  return user;
+}
+
+async function createUser(deps: Deps, telegramUserId: number, source: Source): Promise<User> {
   const { db } = deps.dbh;
   const now = deps.now();
-  const inserted = await insertUserIfAbsent(db, {
-    id: crypto.randomUUID(),
-    telegram_user_id: telegramUserId,
-    created_at: new Date(now).toISOString(),
-  });
-  if (inserted) {
-    await auditQuery(db, { action: "user.create", userId: inserted.id, source, metadata: { telegram_user_id: telegramUserId } }, now).execute();
-    return inserted;
+  const inserted = await insertUserIfAbsent(db, { id: crypto.randomUUID(), telegram_user_id: telegramUserId, created_at: new Date(now).toISOString() });
+  if (!inserted) {
+    // Another request created it a moment ago.
+    const existing = await findUserByTelegramId(db, telegramUserId);
+    if (!existing) throw new Error("user vanished between insert and read");
+    return existing;
   }
-  const existing = await findUserByTelegramId(db, telegramUserId);
-  if (!existing) throw new Error("user vanished between insert and read");
-  return existing;
+  await auditQuery(db, { action: "user.create", userId: inserted.id, source, metadata: { telegram_user_id: telegramUserId } }, now).execute();
+  return inserted;
 }
 
 /** Opens a session for the user and signs its token. */
@@ -128,6 +138,7 @@ export async function readSessionToken(deps: Deps, token: string): Promise<AuthC
 
 /** @throws AppError 401 `unauthorized` unless the session is live (not revoked, not expired). */
 export async function assertLiveSession(deps: Deps, auth: AuthContext): Promise<void> {
+  if (auth.sessionId === null) return;
   const session = await findLiveSession(deps.dbh.db, auth.sessionId, deps.now());
   if (!session || session.user_id !== auth.userId) {
     throw new AppError(401, "unauthorized", "the session has ended; sign in again");
@@ -147,6 +158,7 @@ export async function authenticate(deps: Deps, token: string): Promise<AuthConte
 /** Revokes the session so its token stops working everywhere. */
 export async function revokeSession(deps: Deps, auth: AuthContext, source: Source): Promise<void> {
   const { db } = deps.dbh;
+  if (auth.sessionId === null) return;
   const now = deps.now();
   await runBatch(deps.dbh, [
     revokeSessionQuery(db, auth.sessionId, new Date(now).toISOString()),

@@ -1,0 +1,18 @@
+/** A friendly sentence for an error a service threw, by its machine code; null if unknown. */
+export function describeServiceError(error: unknown): string | null {
+  const code = typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : "";
+  switch (code) {
+    case "identity_not_active":
+      return "That key has been destroyed.";
+    case "not_found":
+    case "forbidden":
+      return "That key is not one of yours.";
+    case "rate_limited":
+      return "Too many requests just now. Please wait a minute and try again.";
+    case "enclave_unavailable":
+    case "enclave_error":
+      return "The signer is unavailable right now. Nothing was signed; please try again shortly.";
+    default:
+      return null;
+  }
+}

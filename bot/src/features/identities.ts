@@ -1,0 +1,36 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.js";
+import type { BotDeps } from "../deps.js";
+import { describeServiceError } from "../errors.js";
+import { identityActions } from "../keyboards.js";
+import * as t from "../texts.js";
+
+/** `/identities` lists the owner's keys with sign and destroy buttons; `/new` creates one. */
+export function identitiesFeature(deps: BotDeps) {
+  const composer = new Composer<BotContext>();
+  const { services } = deps;
+
+  composer.command("identities", async (ctx) => {
+    const user = await services.ensureUser(ctx.from!.id);
+    const identities = await services.listIdentities(user);
+    if (identities.length === 0) {
+      await ctx.reply(t.noIdentities);
+      return;
+    }
+    await ctx.reply(t.identityList(identities), { parse_mode: "HTML", reply_markup: identityActions(identities) });
+  });
+
+  composer.command("new", async (ctx) => {
+    const user = await services.ensureUser(ctx.from!.id);
+    try {
+      const identity = await services.createIdentity(user);
+      await ctx.reply(t.identityCreated(identity), { parse_mode: "HTML" });
+    } catch (error) {
+      const message = describeServiceError(error);
+      if (!message) throw error;
+      await ctx.reply(message);
+    }
+  });
+
+  return composer;
+}

@@ -1,0 +1,107 @@
+import type { AuditEvent, Identity } from "@clw/shared";
+import type { SignInProblem, SignInRequest } from "./deps.js";
+
+/** Everything the bot says, in one place. HTML parse mode. */
+
+const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
+export const shortId = (id: string) => id.slice(0, 8);
+const shortKey = (publicKey: string) => `${publicKey.slice(0, 10)}…${publicKey.slice(-6)}`;
+
+export const COMMANDS = [
+  { command: "identities", description: "Your keys" },
+  { command: "new", description: "Create a key" },
+  { command: "sign", description: "Sign a 32-byte digest" },
+  { command: "destroy", description: "Destroy a key" },
+  { command: "audit", description: "Recent activity" },
+  { command: "help", description: "What I can do" },
+  { command: "cancel", description: "Stop what we are doing" },
+] as const;
+
+const commandList = COMMANDS.map((c) => `/${c.command} — ${c.description}`).join("\n");
+
+export const welcome = () =>
+  `<b>clw.cash</b> keeps signing keys for you and your AI agents inside a hardware enclave. The keys never leave it; every signature needs a single-use ticket.\n\n${commandList}`;
+
+export const help = () => `Here is what I can do:\n\n${commandList}\n\nAgents sign through the REST API; you stay in control here.`;
+
+export const signInPrompt = (request: SignInRequest) =>
+  [
+    "<b>Sign-in request</b>",
+    `Client: ${escape(request.clientLabel ?? "an unnamed client")}`,
+    `Requested: ${when(request.createdAt)}`,
+    `Code: <b>${request.confirmationCode}</b>`,
+    "",
+    "Approve only if you started this sign-in and the client shows the same code.",
+  ].join("\n");
+
+export const signInProblem: Record<SignInProblem, string> = {
+  unknown: "This sign-in link is not valid. Start the sign-in again from the app.",
+  expired: "This sign-in link has expired. Start the sign-in again from the app.",
+  used: "This sign-in link was already used.",
+  other_account: "This sign-in link was made for another Telegram account.",
+};
+
+export const signInApproved = (code: string) => `✅ Sign-in approved (code ${code}). You can return to the app.`;
+export const signInDenied = (code: string) => `🚫 Sign-in denied (code ${code}). Nobody was signed in.`;
+export const signInGone = "This sign-in request has expired or was already answered.";
+export const notYourButton = "This button is not for you.";
+
+export const noIdentities = "You have no keys yet. Create one with /new.";
+export const identityLine = (identity: Identity) =>
+  `• <code>${shortId(identity.id)}</code> ${shortKey(identity.public_key)} (created ${identity.created_at.slice(0, 10)})`;
+export const identityList = (identities: Identity[]) => `<b>Your keys</b>\n${identities.map(identityLine).join("\n")}`;
+export const identityCreated = (identity: Identity) =>
+  `🔑 New key <code>${shortId(identity.id)}</code> created inside the enclave.\nPublic key:\n<code>${identity.public_key}</code>`;
+
+export const pickToSign = "Which key should sign?";
+export const askDigest = (identityId: string) =>
+  `Send the 32-byte digest to sign with key <code>${shortId(identityId)}</code>, as 64 hex characters. /cancel to stop.`;
+export const badDigest = (text: string) =>
+  text.length > 200
+    ? "That is far too long for a digest: send exactly 64 hex characters (32 bytes)."
+    : `That is not a 32-byte digest (${text.replace(/^0x/i, "").length} characters): send exactly 64 hex characters, 0-9 and a-f.`;
+export const confirmSign = (identityId: string, digest: string) =>
+  `Sign this digest with key <code>${shortId(identityId)}</code>?\n<code>${digest}</code>`;
+export const signed = (signature: string) => `✍️ BIP-340 signature:\n<code>${signature}</code>`;
+export const useButtons = "Tap one of the buttons above, or send /cancel.";
+export const sendDigestText = "Send the digest as text (64 hex characters), or /cancel.";
+export const cancelled = "Cancelled. Nothing was signed or changed.";
+export const nothingToCancel = "There is nothing to cancel.";
+export const staleButton = "This button has expired. Start again with /sign.";
+
+export const pickToDestroy = "Which key should be destroyed?";
+export const destroyWarning = (identityId: string) =>
+  `⚠️ <b>Destroy key <code>${shortId(identityId)}</code>?</b>\nThe private key is erased from the enclave and its backup is deleted. This cannot be undone: nothing signed by it can be signed again.`;
+export const destroyed = (identityId: string) => `🗑 Key <code>${shortId(identityId)}</code> has been destroyed.`;
+export const destroyKept = "Kept. Nothing was destroyed.";
+
+export const noActivity = "No activity yet.";
+
+const ACTIONS: Record<string, (e: AuditEvent) => string> = {
+  "user.create": () => "Account created",
+  "session.create": () => "Signed in",
+  "session.revoke": () => "Signed out",
+  "identity.create": (e) => `Created key ${shortId(e.identity_id ?? "")}`,
+  "identity.sign": (e) => {
+    const count = typeof e.metadata.count === "number" ? e.metadata.count : 1;
+    return count === 1 ? `Signed a digest with key ${shortId(e.identity_id ?? "")}` : `Signed ${count} digests with key ${shortId(e.identity_id ?? "")}`;
+  },
+  "identity.destroy": (e) => `Destroyed key ${shortId(e.identity_id ?? "")}`,
+  "identity.restore": (e) => `Restored key ${shortId(e.identity_id ?? "")} from its sealed backup`,
+  "signin.approve": () => "Approved a sign-in",
+  "signin.deny": () => "Denied a sign-in",
+};
+
+const SOURCES: Record<string, string> = { api: "API", telegram: "Telegram", miniapp: "Mini App", system: "automatic" };
+
+export const activity = (events: AuditEvent[]) =>
+  `<b>Recent activity</b>\n${events
+    .map((e) => `• ${when(e.created_at)} — ${(ACTIONS[e.action] ?? (() => e.action))(e)} (${SOURCES[e.source] ?? e.source})`)
+    .join("\n")}`;
+
+export const onlyText = "I only understand text. Try /help.";
+export const editsIgnored = "I do not act on edited messages: send it again as a new message.";
+export const unknownCommand = "I do not know that command. Try /help.";
+export const notUnderstood = "I did not understand that. Try /help.";
+export const apology = "Sorry, something went wrong on our side. Please try again in a moment.";

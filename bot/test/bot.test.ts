@@ -1,0 +1,109 @@
+import type { Identity } from "@clw/shared";
+import type { Update } from "grammy/types";
+import { describe, expect, it } from "vitest";
+import { botInfoFromConfig, createBot, type BotServices } from "../src/index.js";
+
+const TOKEN = "42:unit-test-token";
+const OWNER = 7001;
+
+const identity: Identity = {
+  id: "0b6a1d3e-1111-4222-8333-944455556666",
+  user_id: "u1",
+  alg: "secp256k1",
+  public_key: `02${"ab".repeat(32)}`,
+  status: "active",
+  created_at: "2026-11-28T10:00:00.000Z",
+};
+
+/** In-memory services: enough product for the bot's own behaviour. */
+function memoryServices(overrides: Partial<BotServices> = {}): BotServices {
+  const seen = new Set<number>();
+  return {
+    beginUpdate: async (id) => (seen.has(id) ? false : (seen.add(id), true)),
+    ensureUser: async (telegramUserId) => ({ id: "u1", telegramUserId }),
+    listIdentities: async () => [identity],
+    createIdentity: async () => identity,
+    destroyIdentity: async () => undefined,
+    signDigest: async () => "cd".repeat(64),
+    recentAudit: async () => [],
+    openSignIn: async () => "unknown",
+    decideSignIn: async () => "gone",
+    ...overrides,
+  };
+}
+
+/** A bot whose outgoing Bot API calls are captured instead of sent. */
+function testBot(services: BotServices) {
+  const sent: { method: string; payload: Record<string, any> }[] = [];
+  const store = new Map<string, unknown>();
+  const logged: string[] = [];
+  const bot = createBot({
+    token: TOKEN,
+    botInfo: botInfoFromConfig(TOKEN, "clw_unit_bot"),
+    apiRoot: "http://127.0.0.1:9",
+    miniAppUrl: "https://pay.clw.cash",
+    services,
+    conversationStorage: {
+      read: (key) => store.get(key) as never,
+      write: (key, state) => void store.set(key, state),
+      delete: (key) => void store.delete(key),
+    },
+    log: (message, error) => logged.push(`${message} ${String(error)}`),
+  });
+  bot.api.config.use(async (_prev, method, payload) => {
+    sent.push({ method, payload: payload as Record<string, any> });
+    const result = method === "sendMessage" ? { message_id: sent.length, date: 0, chat: { id: OWNER, type: "private" } } : true;
+    return { ok: true, result } as never;
+  });
+  return { bot, sent, store, logged };
+}
+
+let updateId = 1;
+const text = (body: string, chatType: "private" | "group" = "private"): Update =>
+  ({
+    update_id: updateId++,
+    message: {
+      message_id: updateId,
+      date: 0,
+      chat: chatType === "private" ? { id: OWNER, type: "private", first_name: "O" } : { id: -5, type: "group", title: "G" },
+      from: { id: OWNER, is_bot: false, first_name: "O" },
+      text: body,
+      ...(body.startsWith("/") ? { entities: [{ type: "bot_command", offset: 0, length: body.split(" ")[0]!.length }] } : {}),
+    },
+  }) as Update;
+
+describe("the bot library", () => {
+  it("answers an error inside a handler with an apology and keeps handling updates", async () => {
+    const { bot, sent, logged } = testBot(memoryServices({ listIdentities: async () => Promise.reject(new Error("database on fire")) }));
+    await bot.handleUpdate(text("/identities"));
+    expect(sent.at(-1)?.payload.text).toContain("Sorry, something went wrong");
+    expect(logged.join()).toContain("failed");
+    await bot.handleUpdate(text("/help"));
+    expect(sent.at(-1)?.payload.text).toContain("/identities");
+  });
+
+  it("never leaks an error's details to the chat", async () => {
+    const { bot, sent } = testBot(memoryServices({ createIdentity: async () => Promise.reject(new Error("secret internal detail")) }));
+    await bot.handleUpdate(text("/new"));
+    expect(JSON.stringify(sent)).not.toContain("secret internal detail");
+  });
+
+  it("acts on each update id once", async () => {
+    const { bot, sent } = testBot(memoryServices());
+    const update = text("/new");
+    await bot.handleUpdate(update);
+    await bot.handleUpdate(update);
+    expect(sent.filter((c) => c.method === "sendMessage")).toHaveLength(1);
+  });
+
+  it("ignores group chats, where keys would be shown to others", async () => {
+    const { bot, sent } = testBot(memoryServices());
+    await bot.handleUpdate(text("/identities", "group"));
+    expect(sent).toEqual([]);
+  });
+
+  it("derives its identity from the token, without asking Telegram", () => {
+    expect(botInfoFromConfig("123:abc", "clw_bot")).toMatchObject({ id: 123, username: "clw_bot", is_bot: true });
+    expect(() => botInfoFromConfig("abc", "clw_bot")).toThrow(/numeric id/);
+  });
+});

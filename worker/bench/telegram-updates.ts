@@ -1,0 +1,71 @@
+/**
+ * Webhook benchmark: `/identities` updates per second through `POST /telegram-webhook` against
+ * the real local stack (its own Worker + enclave) with a local fake Bot API receiving the replies.
+ * Each client is its own Telegram user with two keys. Run through `pnpm bench` (bench/main.ts).
+ */
+import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
+import { startLocalStack } from "../stack/local-stack.js";
+import { median, percentile, runPhase } from "./load.js";
+import type { BenchOptions } from "./options.js";
+
+const TOKEN = "111111111:bench-token-for-the-local-bot-api";
+const SECRET = "bench-webhook-secret-0123456789";
+const FIRST_USER = 5_000_000;
+
+let updateId = 1;
+
+function command(userId: number, text: string) {
+  const chat = { id: userId, type: "private", first_name: "Bench" };
+  const message = { message_id: updateId, date: Math.floor(Date.now() / 1000), chat, from: { id: userId, is_bot: false, first_name: "Bench" }, text, entities: [{ type: "bot_command", offset: 0, length: text.length }] };
+  return JSON.stringify({ update_id: updateId++, message });
+}
+
+async function deliver(apiUrl: string, body: string): Promise<boolean> {
+  const res = await fetch(`${apiUrl}/telegram-webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+    body,
+  });
+  await res.arrayBuffer();
+  return res.status === 200;
+}
+
+interface RunFigures {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+const format = (label: string, f: RunFigures) =>
+  `${label}: /identities ${f.perSecond.toFixed(1)} updates/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, errors ${f.errors}`;
+
+/** Runs the webhook benchmark and prints every run and the medians. */
+export async function benchTelegramUpdates(options: BenchOptions): Promise<void> {
+  console.log(`telegram: starting the local stack and a local Bot API (${options.clients} clients, ${options.seconds} s, ${options.runs} run(s))`);
+  const telegram: FakeTelegram = await startFakeTelegram(TOKEN);
+  const stack = await startLocalStack({
+    vars: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BOT_USERNAME: "clw_bench_bot", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.apiRoot, RATE_LIMIT_PER_USER: "1000000" },
+  });
+  try {
+    for (let i = 0; i < options.clients; i++) {
+      for (const text of ["/new", "/new"]) if (!(await deliver(stack.apiUrl, command(FIRST_USER + i, text)))) throw new Error("could not create the keys");
+    }
+    const runs: RunFigures[] = [];
+    for (let run = 1; run <= options.runs; run++) {
+      const before = telegram.calls().length;
+      const result = await runPhase({ clients: options.clients, seconds: options.seconds, iteration: (i) => deliver(stack.apiUrl, command(FIRST_USER + i, "/identities")) });
+      const replies = telegram.calls().length - before;
+      const errors = result.errors + Math.max(0, result.ok - replies);
+      runs.push({ perSecond: result.ok / result.elapsedSeconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), errors });
+      console.log(format(`run ${run}`, runs.at(-1)!));
+    }
+    if (runs.length > 1) {
+      const pick = (k: keyof RunFigures) => median(runs.map((r) => r[k]));
+      console.log(format("median", { perSecond: pick("perSecond"), p50: pick("p50"), p99: pick("p99"), errors: pick("errors") }));
+    }
+  } finally {
+    await stack.stop();
+    await telegram.close();
+  }
+}

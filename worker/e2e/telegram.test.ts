@@ -1,0 +1,100 @@
+import { randomInt } from "node:crypto";
+import { createClient } from "@clw/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../stack/components.js";
+import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
+import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
+import { runCommand } from "../stack/processes.js";
+
+const TOKEN = "987654321:e2e-token-for-the-local-bot-api";
+const SECRET = "e2e-webhook-secret-0123456789";
+
+let telegram: FakeTelegram;
+let stack: LocalStack;
+
+beforeAll(async () => {
+  telegram = await startFakeTelegram(TOKEN);
+  stack = await startLocalStack({
+    vars: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BOT_USERNAME: "clw_e2e_bot", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.apiRoot },
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await telegram?.close();
+});
+
+let updateId = randomInt(1, 1e9);
+function textUpdate(userId: number, text: string) {
+  const command = /^\/\w+/.exec(text);
+  const chat = { id: userId, type: "private", first_name: "Owner" };
+  const entities = command ? [{ type: "bot_command", offset: 0, length: command[0].length }] : undefined;
+  return { update_id: updateId++, message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat, from: { id: userId, is_bot: false, first_name: "Owner" }, text, entities } };
+}
+function callbackUpdate(userId: number, data: string) {
+  const chat = { id: userId, type: "private", first_name: "Owner" };
+  const message = { message_id: 1, date: 0, chat, text: "…" };
+  return { update_id: updateId++, callback_query: { id: `cb-${updateId}`, from: { id: userId, is_bot: false, first_name: "Owner" }, chat_instance: "ci", data, message } };
+}
+
+async function post(update: unknown, secret: string | null = SECRET) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (secret) headers["x-telegram-bot-api-secret-token"] = secret;
+  return fetch(`${stack.apiUrl}/telegram-webhook`, { method: "POST", headers, body: JSON.stringify(update) });
+}
+
+const saidTo = (chatId: number) =>
+  telegram.calls().filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload.chat_id) === chatId).map((c) => String(c.payload.text));
+
+describe("the bot through wrangler dev and a local Bot API", () => {
+  it("telegram:setup registers the webhook with its secret, the commands and the Mini App button", async () => {
+    await runCommand({
+      name: "telegram:setup",
+      command: "pnpm",
+      args: ["telegram:setup"],
+      cwd: REPO_ROOT,
+      env: { ...process.env, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.apiRoot, WEBHOOK_URL: `${stack.apiUrl}/telegram-webhook`, MINIAPP_URL: "https://pay.clw.cash" },
+    });
+    const byMethod = Object.fromEntries(telegram.calls().map((c) => [c.method, c.payload]));
+    expect(byMethod.setWebhook).toMatchObject({ url: `${stack.apiUrl}/telegram-webhook`, secret_token: SECRET });
+    expect(JSON.stringify(byMethod.setMyCommands)).toContain("identities");
+    expect(byMethod.setChatMenuButton).toMatchObject({ menu_button: { type: "web_app", web_app: { url: "https://pay.clw.cash" } } });
+  });
+
+  it("refuses updates without the secret header", async () => {
+    const user = randomInt(1e6, 1e9);
+    expect((await post(textUpdate(user, "/new"), null)).status).toBe(401);
+    expect((await post(textUpdate(user, "/new"), "not-the-secret-000000")).status).toBe(401);
+    expect(saidTo(user)).toEqual([]);
+  });
+
+  it("creates a key and signs through the /sign conversation, state kept between webhook calls", async () => {
+    const user = randomInt(1e6, 1e9);
+    expect((await post(textUpdate(user, "/new"))).status).toBe(200);
+    const publicKey = /(0[23][0-9a-f]{64})/.exec(saidTo(user).join("\n"))?.[1];
+    expect(publicKey).toBeTruthy();
+    const digest = "5a".repeat(32);
+    for (const update of [textUpdate(user, "/sign"), textUpdate(user, digest), callbackUpdate(user, "sign:confirm")]) {
+      expect((await post(update)).status).toBe(200);
+    }
+    const signature = /([0-9a-f]{128})/.exec(saidTo(user).at(-1) ?? "")?.[1];
+    const { verifySchnorr } = await import("@clw/shared");
+    expect(signature && verifySchnorr(publicKey!, digest, signature)).toBe(true);
+  });
+
+  it("signs another client in only after the owner approves in chat", async () => {
+    const owner = randomInt(1e6, 1e9);
+    const client = createClient({ baseUrl: stack.apiUrl });
+    const challenge = await client.createChallenge({ client_label: "e2e agent" });
+    const code = new URL(challenge.deep_link!).searchParams.get("start")!;
+    await post(textUpdate(owner, `/start ${code}`));
+    expect(saidTo(owner).at(-1)).toContain(challenge.confirmation_code);
+    expect((await client.verify(challenge.challenge_id)).status).toBe("pending");
+    const challengeRow = telegram.calls().filter((c) => Number(c.payload.chat_id) === owner).at(-1)!;
+    const approve = (challengeRow.payload.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard[0]![0]!.callback_data;
+    await post(callbackUpdate(owner, approve));
+    const verified = await client.verify(challenge.challenge_id);
+    expect(verified.status).toBe("approved");
+    expect(await client.listIdentities()).toEqual([]);
+  });
+});

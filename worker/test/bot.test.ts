@@ -1,0 +1,169 @@
+import { env } from "cloudflare:test";
+import { verifySchnorr } from "@clw/shared";
+import { describe, expect, it } from "vitest";
+import { call, freshTelegramId, randomDigest } from "./helpers.js";
+import { TEST_WEBHOOK_SECRET, botEnv, callbackUpdate, callsFor, messageUpdate, textUpdate, type Update } from "./telegram.js";
+
+const withBot = () => botEnv(env);
+const apiRoot = () => env.TEST_TELEGRAM_API_ROOT;
+
+async function deliver(update: Update, secret: string | null = TEST_WEBHOOK_SECRET, extraEnv = {}) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
+  return call("POST", "/telegram-webhook", { raw: JSON.stringify(update), headers, env: { ...withBot(), ...extraEnv } });
+}
+
+/** Sends updates in order and returns what the bot sent to this chat because of them. */
+async function converse(chatId: number, ...updates: Update[]) {
+  const before = (await callsFor(apiRoot(), chatId)).length;
+  for (const update of updates) expect((await deliver(update)).status).toBe(200);
+  return (await callsFor(apiRoot(), chatId)).slice(before);
+}
+
+const texts = (calls: { method: string; payload: Record<string, any> }[]) =>
+  calls.filter((c) => c.method === "sendMessage" || c.method === "editMessageText").map((c) => String(c.payload.text));
+const buttons = (calls: { payload: Record<string, any> }[]) =>
+  calls.flatMap((c) => (c.payload.reply_markup?.inline_keyboard ?? []).flat()) as { text: string; callback_data?: string; web_app?: { url: string } }[];
+
+async function identitiesOf(telegramUserId: number) {
+  const rows = await env.DB.prepare(
+    "SELECT identities.id, identities.status, identities.public_key FROM identities JOIN users ON users.id = identities.user_id WHERE users.telegram_user_id = ? ORDER BY identities.created_at",
+  ).bind(telegramUserId).all<{ id: string; status: string; public_key: string }>();
+  return rows.results;
+}
+
+describe("the webhook only lets Telegram in", () => {
+  it("refuses updates without or with a wrong secret header, and changes nothing", async () => {
+    const user = freshTelegramId();
+    for (const secret of [null, "", "wrong-secret-0123456789", `${TEST_WEBHOOK_SECRET}x`]) {
+      const res = await deliver(textUpdate(user, "/new"), secret);
+      expect(res.status).toBe(401);
+    }
+    expect(await callsFor(apiRoot(), user)).toEqual([]);
+    expect(await identitiesOf(user)).toEqual([]);
+  });
+
+  it("is not served at all until the bot is configured", async () => {
+    const res = await call("POST", "/telegram-webhook", { raw: JSON.stringify(textUpdate(freshTelegramId(), "/start")), headers: { "x-telegram-bot-api-secret-token": TEST_WEBHOOK_SECRET } });
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe("misconfigured");
+  });
+
+  it("acts on a redelivered update once", async () => {
+    const user = freshTelegramId();
+    const update = textUpdate(user, "/new");
+    const calls = await converse(user, update, update, update);
+    expect(texts(calls).filter((text) => text.includes("New key"))).toHaveLength(1);
+    expect(await identitiesOf(user)).toHaveLength(1);
+  });
+});
+
+describe("commands", () => {
+  it("/start welcomes with the command list and a button that opens the Mini App", async () => {
+    const user = freshTelegramId();
+    const calls = await converse(user, textUpdate(user, "/start"));
+    expect(texts(calls)[0]).toContain("/identities");
+    expect(buttons(calls).some((b) => b.web_app?.url === "https://pay.clw.cash")).toBe(true);
+  });
+
+  it("/new creates a key; /identities lists it with sign and destroy buttons", async () => {
+    const user = freshTelegramId();
+    const empty = await converse(user, textUpdate(user, "/identities"));
+    expect(texts(empty)[0]).toContain("/new");
+    const created = await converse(user, textUpdate(user, "/new"));
+    const [identity] = await identitiesOf(user);
+    expect(texts(created)[0]).toContain(identity!.public_key);
+    const listed = await converse(user, textUpdate(user, "/identities"));
+    expect(texts(listed)[0]).toContain(identity!.id.slice(0, 8));
+    expect(buttons(listed).map((b) => b.callback_data)).toEqual([`sign:start:${identity!.id}`, `destroy:pick:${identity!.id}`]);
+  });
+
+  it("/sign walks through key, digest (with another try) and confirmation to a valid signature", async () => {
+    const user = freshTelegramId();
+    await converse(user, textUpdate(user, "/new"), textUpdate(user, "/new"));
+    const [first] = await identitiesOf(user);
+    const digest = randomDigest();
+    const pick = await converse(user, textUpdate(user, "/sign"));
+    expect(buttons(pick).map((b) => b.callback_data)).toContain(`sign:pick:${first!.id}`);
+    const ask = await converse(user, callbackUpdate(user, `sign:pick:${first!.id}`));
+    expect(texts(ask).join()).toContain("64 hex characters");
+    const retry = await converse(user, textUpdate(user, "not a digest"), textUpdate(user, "ab".repeat(31)));
+    expect(texts(retry)).toHaveLength(2);
+    expect(texts(retry)[1]).toContain("62 characters");
+    const confirm = await converse(user, textUpdate(user, `0x${digest}`));
+    expect(texts(confirm)[0]).toContain(digest);
+    const done = await converse(user, callbackUpdate(user, "sign:confirm"));
+    const signature = /([0-9a-f]{128})/.exec(texts(done).join("\n"))?.[1];
+    expect(signature && verifySchnorr(first!.public_key, digest, signature)).toBe(true);
+    const audit = await env.DB.prepare("SELECT source FROM audit_events WHERE identity_id = ? AND action = 'identity.sign'").bind(first!.id).all();
+    expect(audit.results).toEqual([{ source: "telegram" }]);
+  });
+
+  it("/cancel leaves the conversation at any step; nothing is signed", async () => {
+    const user = freshTelegramId();
+    await converse(user, textUpdate(user, "/new"));
+    const [identity] = await identitiesOf(user);
+    const calls = await converse(user, textUpdate(user, "/sign"), textUpdate(user, "/cancel"), textUpdate(user, "ab".repeat(32)));
+    expect(texts(calls).at(-2)).toContain("Cancelled");
+    expect(texts(calls).at(-1)).toContain("/help");
+    const signs = await env.DB.prepare("SELECT count(*) AS n FROM audit_events WHERE identity_id = ? AND action = 'identity.sign'").bind(identity!.id).first<{ n: number }>();
+    expect(signs!.n).toBe(0);
+  });
+
+  it("/destroy warns and destroys only after confirmation; another user's press changes nothing", async () => {
+    const user = freshTelegramId();
+    const intruder = freshTelegramId();
+    await converse(user, textUpdate(user, "/new"));
+    const [identity] = await identitiesOf(user);
+    const pick = await converse(user, textUpdate(user, "/destroy"));
+    expect(buttons(pick).map((b) => b.callback_data)).toContain(`destroy:pick:${identity!.id}`);
+    const warning = await converse(user, callbackUpdate(user, `destroy:pick:${identity!.id}`));
+    expect(texts(warning)[0]).toContain("cannot be undone");
+    expect((await identitiesOf(user))[0]!.status).toBe("active");
+    const stolen = await converse(user, callbackUpdate(intruder, `destroy:confirm:${identity!.id}`, user));
+    expect(JSON.stringify(stolen)).toContain("not one of yours");
+    expect((await identitiesOf(user))[0]!.status).toBe("active");
+    const done = await converse(user, callbackUpdate(user, `destroy:confirm:${identity!.id}`));
+    expect(texts(done)[0]).toContain("destroyed");
+    expect((await identitiesOf(user))[0]!.status).toBe("destroyed");
+    const replay = await converse(user, callbackUpdate(user, `destroy:confirm:${identity!.id}`));
+    expect(JSON.stringify(replay)).toContain("has been destroyed");
+  });
+
+  it("/audit shows the last events in words, with where they came from", async () => {
+    const user = freshTelegramId();
+    await converse(user, textUpdate(user, "/new"));
+    const calls = await converse(user, textUpdate(user, "/audit"));
+    expect(texts(calls)[0]).toMatch(/Created key [0-9a-f]{8} \(Telegram\)/);
+    expect(texts(calls)[0]).toContain("Account created");
+  });
+
+  it("answers stickers, photos, edits, unknown commands, long texts and stale buttons helpfully, changing nothing", async () => {
+    const user = freshTelegramId();
+    const calls = await converse(
+      user,
+      messageUpdate(user, { sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } }),
+      messageUpdate(user, { photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }] }),
+      messageUpdate(user, { text: "/new", edit_date: 1 }, "edited_message"),
+      textUpdate(user, "/frobnicate"),
+      textUpdate(user, "x".repeat(4000)),
+      callbackUpdate(user, "sign:confirm"),
+    );
+    const said = texts(calls);
+    expect(said).toHaveLength(5);
+    expect(said[0]).toContain("only understand text");
+    expect(said[2]).toContain("edited");
+    expect(said[3]).toContain("do not know that command");
+    expect(calls.some((c) => c.method === "answerCallbackQuery" && String(c.payload.text).includes("expired"))).toBe(true);
+    expect(await identitiesOf(user)).toEqual([]);
+  });
+
+  it("says the signer is unavailable instead of failing when it is down", async () => {
+    const user = freshTelegramId();
+    const before = (await callsFor(apiRoot(), user)).length;
+    expect((await deliver(textUpdate(user, "/new"), TEST_WEBHOOK_SECRET, { ENCLAVE_BASE_URL: "http://127.0.0.1:9" })).status).toBe(200);
+    const calls = (await callsFor(apiRoot(), user)).slice(before);
+    expect(texts(calls)[0]).toContain("signer is unavailable");
+    expect(await identitiesOf(user)).toEqual([]);
+  });
+});
