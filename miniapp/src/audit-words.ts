@@ -1,0 +1,79 @@
+import type { AuditEvent } from "@clw/shared";
+
+const SOURCES: Record<string, string> = {
+  api: "through the API",
+  telegram: "in Telegram",
+  miniapp: "in the Mini App",
+  system: "automatically",
+};
+
+/** A short, stable label for a key: the first 4 bytes of its public key, or of its id. */
+export function keyLabel(identityId: string | null, publicKeys: ReadonlyMap<string, string> = new Map()): string {
+  if (!identityId) return "a key";
+  const publicKey = publicKeys.get(identityId);
+  const hex = publicKey ? publicKey.slice(2, 10) : identityId.replace(/-/g, "").slice(0, 8);
+  return `key ${hex}…`;
+}
+
+/**
+ * The audit event in words a person understands, e.g. "Signed a digest with key 1a2b3c4d…".
+ * `publicKeys` (identity id → public key) lets keys be named as the identities screen names them.
+ */
+export function describeEvent(event: AuditEvent, publicKeys?: ReadonlyMap<string, string>): string {
+  const key = keyLabel(event.identity_id, new Map([...keysFromMetadata(event), ...(publicKeys ?? [])]));
+  const meta = event.metadata;
+  switch (event.action) {
+    case "user.create":
+      return "Created your clw.cash account";
+    case "session.create":
+      return "Signed in";
+    case "session.revoke":
+      return "Signed out";
+    case "identity.create":
+      return `Created ${key}`;
+    case "identity.sign": {
+      const count = typeof meta.count === "number" ? meta.count : 1;
+      return count === 1 ? `Signed a digest with ${key}` : `Signed ${count} digests with ${key}`;
+    }
+    case "identity.destroy":
+      return `Destroyed ${key}`;
+    case "identity.restore":
+      return `Restored ${key} from its sealed backup`;
+    case "signin.approve":
+      return "Approved a sign-in";
+    case "signin.deny":
+      return "Denied a sign-in";
+    default:
+      return `Recorded “${event.action}”`;
+  }
+}
+
+/** Where the event came from, e.g. "in Telegram". */
+export function describeSource(source: string): string {
+  return SOURCES[source] ?? `from ${source}`;
+}
+
+/** Identity id → public key, from the identities list and from creation events (which outlive destruction). */
+export function publicKeyIndex(events: readonly AuditEvent[], identities: readonly { id: string; public_key: string }[] = []): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const event of events) for (const [id, key] of keysFromMetadata(event)) index.set(id, key);
+  for (const identity of identities) index.set(identity.id, identity.public_key);
+  return index;
+}
+
+/** A creation event carries the new key's public key: name it by that too. */
+function keysFromMetadata(event: AuditEvent): ReadonlyMap<string, string> {
+  const publicKey = event.metadata.public_key;
+  return event.identity_id && typeof publicKey === "string" ? new Map([[event.identity_id, publicKey]]) : new Map();
+}
+
+/** "2 min ago", "yesterday", or a date: when the event happened, relative to `now`. */
+export function describeTime(iso: string, now = Date.now()): string {
+  const seconds = Math.round((now - Date.parse(iso)) / 1000);
+  if (!Number.isFinite(seconds)) return "";
+  if (seconds < 45) return "just now";
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
+  if (seconds < 2 * 86_400) return "yesterday";
+  return new Date(iso).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric" });
+}

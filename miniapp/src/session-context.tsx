@@ -1,0 +1,39 @@
+import { ClwApiError, type ClwClient } from "@clw/shared";
+import { createContext, useCallback, useContext } from "react";
+import type { StoredSession } from "./session.js";
+
+export interface SessionContextValue {
+  api: ClwClient;
+  session: StoredSession;
+  /** The API said the session is over: forget it and go back to sign-in. */
+  expire: () => void;
+}
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+export const SessionProvider = SessionContext.Provider;
+
+/** The signed-in session; only used below `SessionProvider`. */
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error("useSession outside a signed-in screen");
+  return value;
+}
+
+/**
+ * Wraps an API call so that a 401 (session expired or revoked) sends the owner back to sign-in
+ * instead of showing a dead screen. Other errors are rethrown for the page to show.
+ */
+export function useGuarded() {
+  const { expire } = useSession();
+  return useCallback(
+    async <T,>(work: () => Promise<T>): Promise<T> => {
+      try {
+        return await work();
+      } catch (error) {
+        if (error instanceof ClwApiError && error.status === 401) expire();
+        throw error;
+      }
+    },
+    [expire],
+  );
+}

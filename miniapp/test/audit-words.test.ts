@@ -1,0 +1,45 @@
+import type { AuditEvent } from "@clw/shared";
+import { describe, expect, it } from "vitest";
+import { describeEvent, describeSource, describeTime, keyLabel, publicKeyIndex } from "../src/audit-words.js";
+
+const ID = "1a2b3c4d-0000-4000-8000-000000000000";
+const PUB = "02deadbeef" + "00".repeat(28);
+
+function event(action: string, metadata: Record<string, unknown> = {}, identityId: string | null = ID): AuditEvent {
+  return { id: 1, action, identity_id: identityId, source: "api", metadata, created_at: "2026-01-01T00:00:00.000Z" };
+}
+
+describe("activity in words", () => {
+  it("names each action the way a person would", () => {
+    expect(describeEvent(event("user.create", {}, null))).toBe("Created your clw.cash account");
+    expect(describeEvent(event("session.create", {}, null))).toBe("Signed in");
+    expect(describeEvent(event("session.revoke", {}, null))).toBe("Signed out");
+    expect(describeEvent(event("identity.destroy"))).toBe("Destroyed key 1a2b3c4d…");
+    expect(describeEvent(event("identity.restore"))).toBe("Restored key 1a2b3c4d… from its sealed backup");
+    expect(describeEvent(event("signin.approve", {}, null))).toBe("Approved a sign-in");
+    expect(describeEvent(event("something.new", {}, null))).toBe("Recorded “something.new”");
+  });
+
+  it("says a single signature and a batch apart", () => {
+    expect(describeEvent(event("identity.sign", { digest_hash: "ab" }))).toBe("Signed a digest with key 1a2b3c4d…");
+    expect(describeEvent(event("identity.sign", { count: 3, digest_hashes: [] }))).toBe("Signed 3 digests with key 1a2b3c4d…");
+  });
+
+  it("names a key by its public key once known, as the keys screen does", () => {
+    expect(describeEvent(event("identity.create", { public_key: PUB }))).toBe("Created key deadbeef…");
+    const index = publicKeyIndex([event("identity.create", { public_key: PUB })]);
+    expect(describeEvent(event("identity.sign"), index)).toBe("Signed a digest with key deadbeef…");
+    expect(keyLabel(ID, new Map([[ID, PUB]]))).toBe("key deadbeef…");
+    expect(keyLabel(null)).toBe("a key");
+  });
+
+  it("says where and when", () => {
+    expect(describeSource("telegram")).toBe("in Telegram");
+    expect(describeSource("miniapp")).toBe("in the Mini App");
+    const now = Date.parse("2026-01-01T12:00:00.000Z");
+    expect(describeTime("2026-01-01T11:59:50.000Z", now)).toBe("just now");
+    expect(describeTime("2026-01-01T11:55:00.000Z", now)).toBe("5 min ago");
+    expect(describeTime("2026-01-01T09:00:00.000Z", now)).toBe("3 h ago");
+    expect(describeTime("2025-12-31T06:00:00.000Z", now)).toBe("yesterday");
+  });
+});
