@@ -1,4 +1,5 @@
-import type { AuditEvent, Identity } from "@clw/shared";
+import type { AuditEvent, Identity, Policy } from "@clw/shared";
+import type { IntentDecision } from "./approvals.js";
 import type { VersionedStateStorage } from "@grammyjs/conversations";
 import type { UserFromGetMe } from "grammy/types";
 
@@ -43,6 +44,10 @@ export interface BotServices {
   /** Claims the sign-in behind a deep-link code for this Telegram account. */
   openSignIn(code: string, telegramUserId: number): Promise<SignInRequest | SignInProblem>;
   decideSignIn(challengeId: string, telegramUserId: number, approve: boolean): Promise<SignInDecision>;
+  /** Approve or Deny on a payment or signing request; only its owner's account can decide. */
+  decideIntent(intentId: string, telegramUserId: number, approve: boolean): Promise<IntentDecision>;
+  getPolicy(user: BotUser, identityId: string): Promise<Policy>;
+  setPolicy(user: BotUser, identityId: string, policy: Policy): Promise<Policy>;
 }
 
 export interface BotDeps {

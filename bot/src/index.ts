@@ -2,10 +2,12 @@ import { conversations, type ConversationData, type VersionedStateStorage } from
 import { Bot, type BotError, type Middleware } from "grammy";
 import type { BotContext } from "./context.js";
 import type { BotDeps } from "./deps.js";
+import { approvalsFeature } from "./features/approvals.js";
 import { auditFeature } from "./features/audit.js";
 import { destroyFeature } from "./features/destroy.js";
 import { helpFeature } from "./features/help.js";
 import { identitiesFeature } from "./features/identities.js";
+import { policyFeature } from "./features/policy.js";
 import { signFeature } from "./features/sign.js";
 import { startFeature } from "./features/start.js";
 import * as t from "./texts.js";
@@ -13,6 +15,7 @@ import * as t from "./texts.js";
 export type { BotContext } from "./context.js";
 export * from "./deps.js";
 export { COMMANDS } from "./texts.js";
+export * from "./approvals.js";
 
 /**
  * The clw.cash bot as a library: the Worker hands it the services and mounts it on its webhook.
@@ -37,7 +40,16 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     await ctx.reply(active ? t.cancelled : t.nothingToCancel);
   });
 
-  const features: Middleware<BotContext>[] = [startFeature(deps), signFeature(deps), identitiesFeature(deps), destroyFeature(deps), auditFeature(deps), helpFeature()];
+  const features: Middleware<BotContext>[] = [
+    startFeature(deps),
+    approvalsFeature(deps),
+    signFeature(deps),
+    identitiesFeature(deps),
+    destroyFeature(deps),
+    policyFeature(deps),
+    auditFeature(deps),
+    helpFeature(),
+  ];
   const boundary = async (error: BotError<BotContext>) => {
     log(`bot: update ${error.ctx.update.update_id} failed`, error.error);
     await error.ctx.reply(t.apology).catch(() => undefined);

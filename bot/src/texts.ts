@@ -1,4 +1,4 @@
-import type { AuditEvent, Identity } from "@clw/shared";
+import type { AuditEvent, Identity, Policy } from "@clw/shared";
 import type { SignInProblem, SignInRequest } from "./deps.js";
 
 /** Everything the bot says, in one place. HTML parse mode. */
@@ -14,6 +14,7 @@ export const COMMANDS = [
   { command: "sign", description: "Sign a 32-byte digest" },
   { command: "destroy", description: "Destroy a key" },
   { command: "audit", description: "Recent activity" },
+  { command: "policy", description: "Payment approval and limits" },
   { command: "help", description: "What I can do" },
   { command: "cancel", description: "Stop what we are doing" },
 ] as const;
@@ -52,7 +53,19 @@ export const identityLine = (identity: Identity) =>
   `• <code>${shortId(identity.id)}</code> ${shortKey(identity.public_key)} (created ${identity.created_at.slice(0, 10)})`;
 export const identityList = (identities: Identity[]) => `<b>Your keys</b>\n${identities.map(identityLine).join("\n")}`;
 export const identityCreated = (identity: Identity) =>
-  `🔑 New key <code>${shortId(identity.id)}</code> created inside the enclave.\nPublic key:\n<code>${identity.public_key}</code>`;
+  `🔑 New key <code>${shortId(identity.id)}</code> created inside the enclave.\nPublic key:\n<code>${identity.public_key}</code>\n\nAgents can sign with it right away. Want to approve each payment yourself?`;
+
+const sats = (value: number | null) => (value === null ? "no limit" : `${value.toLocaleString("en-US")} sats`);
+export const policyText = (identityId: string, policy: Policy) =>
+  [
+    `<b>Policy of key <code>${shortId(identityId)}</code></b>`,
+    `Approval: ${policy.require_approval ? "every request needs you" : "not needed"}`,
+    `Auto-approve payments up to: ${policy.auto_approve_max_sats === null ? "none" : sats(policy.auto_approve_max_sats)}`,
+    `Daily limit: ${sats(policy.daily_limit_sats)}`,
+    `Destinations: ${policy.allowed_destinations === null ? "any" : policy.allowed_destinations.map((d) => `<code>${escape(d)}</code>`).join(", ") || "none"}`,
+  ].join("\n");
+export const policyUsage = "Use /policy <key> approval on|off, auto <sats|off>, daily <sats|off> or allow <address|any>.";
+export const unknownKey = (prefix: string) => `No key of yours starts with ${escape(prefix.slice(0, 16))}. See /identities.`;
 
 export const pickToSign = "Which key should sign?";
 export const askDigest = (identityId: string) =>
@@ -91,6 +104,11 @@ const ACTIONS: Record<string, (e: AuditEvent) => string> = {
   "identity.restore": (e) => `Restored key ${shortId(e.identity_id ?? "")} from its sealed backup`,
   "signin.approve": () => "Approved a sign-in",
   "signin.deny": () => "Denied a sign-in",
+  "intent.create": (e) => `Request to sign with key ${shortId(e.identity_id ?? "")}${typeof e.metadata.amount_sats === "number" ? ` (${e.metadata.amount_sats} sats)` : ""}`,
+  "intent.approve": (e) => `Approved a request for key ${shortId(e.identity_id ?? "")}`,
+  "intent.deny": (e) => `Denied a request for key ${shortId(e.identity_id ?? "")}`,
+  "intent.expire": (e) => `A request for key ${shortId(e.identity_id ?? "")} expired`,
+  "policy.update": (e) => `Changed the policy of key ${shortId(e.identity_id ?? "")}`,
 };
 
 const SOURCES: Record<string, string> = { api: "API", telegram: "Telegram", miniapp: "Mini App", system: "automatic" };

@@ -28,6 +28,9 @@ function memoryServices(overrides: Partial<BotServices> = {}): BotServices {
     recentAudit: async () => [],
     openSignIn: async () => "unknown",
     decideSignIn: async () => "gone",
+    decideIntent: async () => "gone",
+    getPolicy: async () => ({ require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null }),
+    setPolicy: async (_user, _id, policy) => policy,
     ...overrides,
   };
 }

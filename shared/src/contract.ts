@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseBitcoinAddress } from "./destination.js";
 import { normalizeDigest } from "./hex.js";
 
 /** Limits of the REST contract, shared by the API and its clients. */
@@ -9,6 +10,9 @@ export const LIMITS = {
   defaultAuditPage: 50,
   maxClientLabel: 64,
   maxTicketChars: 4096,
+  maxMemo: 280,
+  maxDestinations: 50,
+  maxWaitSeconds: 25,
 } as const;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,7 +44,23 @@ export type ChallengeRequest = z.input<typeof challengeRequestSchema>;
 export const verifyRequestSchema = z.strictObject({ challenge_id: idSchema });
 export type VerifyRequest = z.input<typeof verifyRequestSchema>;
 
-export const signIntentRequestSchema = z.strictObject({ digest: digestSchema });
+/** The most satoshis there will ever be: amounts above it are absurd. */
+export const MAX_SATS = 2_100_000_000_000_000;
+export const satsSchema = z.number().int().min(0).max(MAX_SATS);
+
+export const destinationSchema = z
+  .string()
+  .refine((value) => parseBitcoinAddress(value) !== null, "destination must be a valid Bitcoin address");
+
+/** What an agent wants to pay, shown to the owner and checked against the identity's policy. */
+export const paymentSchema = z.strictObject({
+  amount_sats: satsSchema.min(1),
+  destination: destinationSchema,
+  memo: z.string().max(LIMITS.maxMemo).optional(),
+});
+export type Payment = z.infer<typeof paymentSchema>;
+
+export const signIntentRequestSchema = z.strictObject({ digest: digestSchema, payment: paymentSchema.optional() });
 export type SignIntentRequest = z.input<typeof signIntentRequestSchema>;
 
 export const signRequestSchema = z.strictObject({
@@ -113,6 +133,49 @@ export const signIntentSchema = z.object({
 });
 export type SignIntent = z.infer<typeof signIntentSchema>;
 
+/** An identity's payment policy. */
+export const policySchema = z.strictObject({
+  require_approval: z.boolean(),
+  auto_approve_max_sats: satsSchema.nullable(),
+  daily_limit_sats: satsSchema.nullable(),
+  allowed_destinations: z.array(destinationSchema).max(LIMITS.maxDestinations).nullable(),
+});
+export type Policy = z.infer<typeof policySchema>;
+
+export const INTENT_STATUSES = ["pending_approval", "approved", "denied", "expired", "used"] as const;
+export type IntentStatus = (typeof INTENT_STATUSES)[number];
+
+/** `202` answer of sign-intent when the owner must approve first: no ticket yet. */
+export const pendingIntentSchema = z.object({
+  id: z.string(),
+  status: z.literal("pending_approval"),
+  expires_at: z.string(),
+  approval_url: z.string(),
+});
+export type PendingIntent = z.infer<typeof pendingIntentSchema>;
+
+/** `GET /v1/sign-intents/:id`: where a request stands; the ticket once approved and unused. */
+export const intentStatusSchema = z.object({
+  id: z.string(),
+  identity_id: z.string(),
+  status: z.enum(INTENT_STATUSES),
+  digest_hash: z.string(),
+  payment: paymentSchema.nullable(),
+  requested_by: z.string().nullable(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  decided_via: z.string().nullable(),
+  ticket: z.string().optional(),
+  ticket_expires_at: z.string().optional(),
+});
+export type IntentState = z.infer<typeof intentStatusSchema>;
+
+export const intentListSchema = z.object({ items: z.array(intentStatusSchema) });
+
+export const waitQuerySchema = z.strictObject({
+  wait: z.coerce.number().int().min(0).max(LIMITS.maxWaitSeconds).default(0),
+});
+
 export const signatureSchema = z.object({ signature: z.string().regex(/^[0-9a-f]{128}$/) });
 export const signBatchSchema = z.object({ signatures: z.array(z.string().regex(/^[0-9a-f]{128}$/)) });
 
@@ -126,6 +189,11 @@ export const AUDIT_ACTIONS = [
   "identity.restore",
   "signin.approve",
   "signin.deny",
+  "intent.create",
+  "intent.approve",
+  "intent.deny",
+  "intent.expire",
+  "policy.update",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

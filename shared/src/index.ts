@@ -5,3 +5,4 @@ export * from "./hex.js";
 export * from "./schnorr.js";
 export * from "./tokens.js";
 export * from "./bitcoin.js";
+export * from "./destination.js";

@@ -19,6 +19,8 @@ export const ticketClaimsSchema = z.object({
   dgh: z.string().regex(/^[0-9a-f]{64}$/),
   scope: z.literal("sign"),
   jti: z.string().min(16),
+  /** The sign intent the owner approved, when the ticket came from one. */
+  int: z.string().optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });

@@ -24,6 +24,8 @@ export interface Env {
   TELEGRAM_WEBHOOK_SECRET?: string;
   TELEGRAM_API_ROOT?: string;
   MINIAPP_URL?: string;
+  APPROVAL_TTL_SECONDS?: string;
+  APPROVAL_INIT_DATA_MAX_AGE_SECONDS?: string;
   INIT_DATA_MAX_AGE_SECONDS?: string;
   EV_API_KEY?: string;
 }
@@ -52,6 +54,8 @@ const configSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ and -").optional(),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
   MINIAPP_URL: z.url().default("https://pay.clw.cash"),
+  APPROVAL_TTL_SECONDS: seconds(600),
+  APPROVAL_INIT_DATA_MAX_AGE_SECONDS: seconds(300),
   INIT_DATA_MAX_AGE_SECONDS: seconds(3600),
   EV_API_KEY: z.string().min(1).optional(),
 });
@@ -72,6 +76,10 @@ export interface Config {
   sessionSecret: Uint8Array;
   telegram: { botToken?: string; botUsername?: string; webhookSecret?: string; apiRoot: string };
   miniAppUrl: string;
+  /** How long a payment or signing request waits for the owner. */
+  approvalTtlSeconds: number;
+  /** How fresh Mini App init data must be to approve a request. */
+  approvalInitDataMaxAgeSeconds: number;
   /** How long Mini App init data stays acceptable after its `auth_date`. */
   initDataMaxAgeSeconds: number;
   evApiKey?: string;
@@ -117,7 +125,9 @@ export function parseConfig(env: Env): Config {
       webhookSecret: v.TELEGRAM_WEBHOOK_SECRET,
       apiRoot: v.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
     },
-    miniAppUrl: v.MINIAPP_URL,
+    miniAppUrl: v.MINIAPP_URL.replace(/\/+$/, ""),
+    approvalTtlSeconds: v.APPROVAL_TTL_SECONDS,
+    approvalInitDataMaxAgeSeconds: v.APPROVAL_INIT_DATA_MAX_AGE_SECONDS,
     initDataMaxAgeSeconds: v.INIT_DATA_MAX_AGE_SECONDS,
     evApiKey: v.EV_API_KEY,
   };

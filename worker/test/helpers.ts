@@ -36,10 +36,14 @@ export async function call<T = any>(method: string, path: string, options: CallO
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
 
+/** Calls the Worker with a changed env; work it defers (`waitUntil`) is finished before answering. */
 async function callWithEnv(request: Request, overrides: Partial<Env>): Promise<Response> {
   const { default: worker } = await import("../src/index.js");
-  const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
-  return worker.fetch(request as any, { ...env, ...overrides } as Env, ctx) as Promise<Response>;
+  const deferred: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (p: Promise<unknown>) => void deferred.push(p), passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+  const response = (await worker.fetch(request as any, { ...env, ...overrides } as Env, ctx)) as Response;
+  await Promise.allSettled(deferred);
+  return response;
 }
 
 let nextTelegramId = Math.floor(Math.random() * 1e9) + 1e6;

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
 import { describeServiceError } from "../errors.js";
@@ -24,7 +24,8 @@ export function identitiesFeature(deps: BotDeps) {
     const user = await services.ensureUser(ctx.from!.id);
     try {
       const identity = await services.createIdentity(user);
-      await ctx.reply(t.identityCreated(identity), { parse_mode: "HTML" });
+      const offer = new InlineKeyboard().text("Ask me to approve payments", `policy:approval:on:${identity.id}`);
+      await ctx.reply(t.identityCreated(identity), { parse_mode: "HTML", reply_markup: offer });
     } catch (error) {
       const message = describeServiceError(error);
       if (!message) throw error;

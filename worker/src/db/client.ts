@@ -1,4 +1,4 @@
-import { Kysely, type Compilable } from "kysely";
+import { Kysely, type CompiledQuery } from "kysely";
 import { D1Dialect } from "kysely-d1";
 import type { Database } from "./schema.js";
 
@@ -14,13 +14,18 @@ export function createDb(d1: D1Database): DbHandle {
   return { db: new Kysely<Database>({ dialect: new D1Dialect({ database: d1 }) }), d1 };
 }
 
+/** A Kysely query builder or a raw `sql` statement. */
+export interface Statement {
+  compile(db: Db): CompiledQuery;
+}
+
 /**
  * Runs Kysely queries as one D1 batch: one round trip, executed as a transaction
  * (all statements apply or none). Returns each statement's result rows.
  */
-export async function runBatch(handle: DbHandle, queries: Compilable[]): Promise<unknown[][]> {
+export async function runBatch(handle: DbHandle, queries: Statement[]): Promise<unknown[][]> {
   const statements = queries.map((query) => {
-    const compiled = query.compile();
+    const compiled = query.compile(handle.db);
     return handle.d1.prepare(compiled.sql).bind(...(compiled.parameters as unknown[]));
   });
   const results = await handle.d1.batch(statements);

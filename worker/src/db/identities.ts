@@ -23,13 +23,15 @@ export async function findIdentity(db: Db, id: string): Promise<IdentitiesTable 
 }
 
 /**
- * The identity together with whether the given session is live, in one round trip
- * (undefined when the identity does not exist).
+ * The identity together with whether the given session is live and the identity's policy
+ * columns (null without a policy row), in one round trip (undefined when the identity does not exist).
  */
 export async function findIdentityForSession(db: Db, identityId: string, sessionId: string | null, nowMs: number) {
   return db
     .selectFrom("identities")
+    .leftJoin("identity_policies", "identity_policies.identity_id", "identities.id")
     .selectAll("identities")
+    .select(["require_approval", "auto_approve_max_sats", "daily_limit_sats", "allowed_destinations"])
     .select((eb) =>
       eb
         .exists(

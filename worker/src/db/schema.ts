@@ -11,6 +11,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   telegram_updates: TelegramUpdatesTable;
   bot_conversations: BotConversationsTable;
+  identity_policies: IdentityPoliciesTable;
+  sign_intents: SignIntentsTable;
 }
 
 export interface UsersTable {
@@ -84,4 +86,37 @@ export interface BotConversationsTable {
   key: string;
   state: string;
   expires_ms: number;
+}
+
+export interface IdentityPoliciesTable {
+  identity_id: string;
+  require_approval: number;
+  auto_approve_max_sats: number | null;
+  daily_limit_sats: number | null;
+  allowed_destinations: string | null;
+  updated_at: string;
+}
+
+export type IntentStatus = "pending_approval" | "approved" | "denied" | "expired" | "used";
+
+export interface SignIntentsTable {
+  id: string;
+  identity_id: string;
+  user_id: string;
+  digest: string;
+  digest_hash: string;
+  status: IntentStatus;
+  amount_sats: number | null;
+  destination: string | null;
+  memo: string | null;
+  requested_by: string | null;
+  created_at: string;
+  expires_ms: number;
+  decided_at: string | null;
+  decided_via: "chat" | "miniapp" | "policy" | null;
+  approved_ms: number | null;
+  ticket_nonce: string | null;
+  ticket_expires_ms: number | null;
+  telegram_chat_id: number | null;
+  telegram_message_id: number | null;
 }

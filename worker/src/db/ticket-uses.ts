@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import type { Db } from "./client.js";
+import { runBatch, type Db, type DbHandle } from "./client.js";
+import { markIntentUsedQuery } from "./sign-intents.js";
 
 export interface TicketUse {
   nonce: string;
@@ -17,14 +18,14 @@ export interface TicketUse {
  * active and owned by `userId`: one INSERT … SELECT, so concurrent attempts on one nonce yield
  * one row. Returns the nonces that this call consumed.
  */
-export async function consumeTickets(db: Db, uses: TicketUse[]): Promise<string[]> {
+export async function consumeTickets(handle: DbHandle, uses: TicketUse[], intentId?: string): Promise<string[]> {
   const first = uses[0];
   if (!first) return [];
-  const rows = uses.map(
+  const fresh = uses.map(
     (use) => sql`SELECT ${use.nonce} AS nonce, ${use.usedAt} AS used_at, ${use.expiresMs} AS expires_ms`,
   );
-  const result = await sql<{ nonce: string }>`
-    WITH fresh (nonce, used_at, expires_ms) AS (${sql.join(rows, sql` UNION ALL `)})
+  const consume = sql<{ nonce: string }>`
+    WITH fresh (nonce, used_at, expires_ms) AS (${sql.join(fresh, sql` UNION ALL `)})
     INSERT INTO ticket_uses (nonce, identity_id, used_at, expires_ms)
     SELECT fresh.nonce, identities.id, fresh.used_at, fresh.expires_ms
     FROM fresh JOIN identities ON identities.id = ${first.identityId}
@@ -33,8 +34,10 @@ export async function consumeTickets(db: Db, uses: TicketUse[]): Promise<string[
       AND sessions.revoked_at IS NULL AND sessions.expires_ms > ${first.nowMs}`}
     WHERE true
     ON CONFLICT (nonce) DO NOTHING
-    RETURNING nonce`.execute(db);
-  return result.rows.map((row) => row.nonce);
+    RETURNING nonce`;
+  // A ticket from an approved request also marks that request used, in the same round trip.
+  const [consumed] = intentId ? await runBatch(handle, [consume, markIntentUsedQuery(intentId, first.nonce)]) : [(await consume.execute(handle.db)).rows];
+  return (consumed as { nonce: string }[]).map((row) => row.nonce);
 }
 
 export async function isTicketUsed(db: Db, nonce: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { AuditAction, AuditPage } from "@clw/shared";
+import { sql } from "kysely";
 import { countAuditEvents, insertAuditQuery, listAuditEvents, type NewAuditEvent } from "../db/audit.js";
 import type { Db } from "../db/client.js";
 import type { Deps, Source } from "./deps.js";
@@ -22,6 +23,25 @@ export function auditQuery(db: Db, input: AuditInput, nowMs: number) {
     created_at: new Date(nowMs).toISOString(),
   };
   return insertAuditQuery(db, event);
+}
+
+/**
+ * The audit row for a change made earlier in the same batch, written only if that change
+ * happened (the sign intent `intentId` exists).
+ */
+export function auditIfExistsQuery(db: Db, input: AuditInput, nowMs: number, intentId: string) {
+  const values = {
+    user_id: input.userId,
+    identity_id: input.identityId ?? null,
+    action: input.action,
+    source: input.source,
+    metadata: JSON.stringify(input.metadata ?? {}),
+    created_at: new Date(nowMs).toISOString(),
+  };
+  const columns = Object.keys(values) as (keyof typeof values)[];
+  return sql`INSERT INTO audit_events (${sql.join(columns.map((c) => sql.ref(c)))})
+    SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))}
+    WHERE EXISTS (SELECT 1 FROM sign_intents WHERE id = ${intentId})`;
 }
 
 /** Writes one audit event on its own. */

@@ -6,6 +6,8 @@ import { claimUpdateQuery, deleteConversation, readConversation, readConversatio
 import type { Deps } from "./deps.js";
 import { createIdentity, destroyIdentity, listIdentities } from "./identities.js";
 import { ensureUser } from "./sessions.js";
+import { decideIntent } from "./approvals.js";
+import { getPolicy, setPolicy } from "./policies.js";
 import { decideSignIn, openSignIn } from "./sign-in.js";
 import { createSignIntent, signWithTicket } from "./signing.js";
 
@@ -37,12 +39,16 @@ export function createBotServices(deps: Deps, conversations: ConversationStorage
     createIdentity: (user) => createIdentity(deps, user.id, "telegram"),
     destroyIdentity: (user, identityId) => destroyIdentity(deps, user.id, identityId, "telegram"),
     signDigest: async (user, identityId, digest) => {
-      const intent = await createSignIntent(deps, asActor(user), identityId, digest);
-      return signWithTicket(deps, asActor(user), identityId, digest, intent.ticket, "telegram");
+      const outcome = await createSignIntent(deps, asActor(user), identityId, { digest, ownerPresent: true }, "telegram");
+      if (outcome.status !== "ticket") throw new Error("the owner's own request cannot wait for approval");
+      return signWithTicket(deps, asActor(user), identityId, digest, outcome.intent.ticket, "telegram");
     },
     recentAudit: (user, limit) => listAuditEvents(deps.dbh.db, user.id, limit, 0),
     openSignIn: (code, telegramUserId) => openSignIn(deps, code, telegramUserId),
     decideSignIn: (challengeId, telegramUserId, approve) => decideSignIn(deps, challengeId, telegramUserId, approve),
+    decideIntent: (intentId, telegramUserId, approve) => decideIntent(deps, intentId, telegramUserId, approve, "chat"),
+    getPolicy: (user, identityId) => getPolicy(deps, user.id, identityId),
+    setPolicy: (user, identityId, policy) => setPolicy(deps, user.id, identityId, policy, "telegram"),
   };
 }
 

@@ -57,17 +57,24 @@ export async function verifyInitData(raw: string, botToken: string, maxAgeSecond
  * @throws AppError 503 `misconfigured` without a bot token; 401 `unauthorized` for bad init data.
  */
 export async function signInWithInitData(deps: Deps, initData: string): Promise<Session> {
+  const telegramUserId = await verifyInitDataOrThrow(deps, initData, deps.config.initDataMaxAgeSeconds);
+  const user = await ensureUser(deps, telegramUserId, "miniapp");
+  return openSession(deps, user, "miniapp", null);
+}
+
+/**
+ * The Telegram user that genuine init data, no older than `maxAgeSeconds`, vouches for.
+ * @throws AppError 503 `misconfigured` without a bot token; 401 `unauthorized` for bad init data.
+ */
+export async function verifyInitDataOrThrow(deps: Deps, initData: string, maxAgeSeconds: number): Promise<number> {
   const { botToken } = deps.config.telegram;
-  if (!botToken) throw new AppError(503, "misconfigured", "Mini App sign-in is not configured: set TELEGRAM_BOT_TOKEN");
-  let telegramUserId: number;
+  if (!botToken) throw new AppError(503, "misconfigured", "Telegram init data cannot be checked: set TELEGRAM_BOT_TOKEN");
   try {
-    telegramUserId = await verifyInitData(initData, botToken, deps.config.initDataMaxAgeSeconds, deps.now());
+    return await verifyInitData(initData, botToken, maxAgeSeconds, deps.now());
   } catch (error) {
     if (error instanceof InitDataExpiredError) throw new AppError(401, "unauthorized", "the Telegram init data has expired; reopen the Mini App");
     if (error instanceof InitDataUserMissingError) throw new AppError(401, "unauthorized", "the Telegram init data names no user");
     if (error instanceof InitDataInvalidError) throw new AppError(401, "unauthorized", "the Telegram init data is not valid for this bot");
     throw error;
   }
-  const user = await ensureUser(deps, telegramUserId, "miniapp");
-  return openSession(deps, user, "miniapp", null);
 }

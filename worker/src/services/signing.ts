@@ -1,9 +1,15 @@
-import { digestHash, type SignIntent } from "@clw/shared";
+import { digestHash, type Payment, type PendingIntent, type Policy, type SignIntent } from "@clw/shared";
+import { runBatch } from "../db/client.js";
+import { findPolicy, toPolicy } from "../db/policies.js";
+import type { SignIntentsTable } from "../db/schema.js";
+import { insertReservedIntentQuery } from "../db/sign-intents.js";
 import { findIdentity, findIdentityForSession } from "../db/identities.js";
 import { consumeTickets, isTicketUsed, releaseTickets, type TicketUse } from "../db/ticket-uses.js";
 import { AppError } from "../errors.js";
 import { SignerError } from "../signer-client.js";
-import { auditQuery } from "./audit.js";
+import { auditIfExistsQuery, auditQuery } from "./audit.js";
+import { createPendingIntent } from "./approvals.js";
+import { dailyLimitDenied, evaluatePolicy, precheckDailyLimit } from "./policies.js";
 import type { Deps, Source } from "./deps.js";
 import { checkOwnership, getOwnedIdentity, restoreIdentity } from "./identities.js";
 import { checkRateLimits } from "./rate-limit.js";
@@ -17,25 +23,89 @@ const signLimit = (deps: Deps, identityId: string, cost = 1) => ({
   cost,
 });
 
+export interface IntentRequest {
+  digest: string;
+  payment?: Payment;
+  /** Who asked, for the owner's approval message (e.g. the API session and its client). */
+  requestedBy?: string | null;
+  /** The owner asks themselves, confirming in Telegram: that is the approval. */
+  ownerPresent?: boolean;
+}
+
+export type IntentOutcome = { status: "ticket"; intent: SignIntent } | { status: "pending_approval"; pending: PendingIntent };
+
 /**
- * Issues a single-use ticket bound to this identity, owner and digest. The session's liveness
- * and the identity's ownership are read in one D1 round trip.
- * @throws AppError 401 for an ended session, 404/403/409 for the identity.
+ * Applies the identity's policy, then either issues a single-use ticket bound to this identity,
+ * owner and digest, or records a request that waits for the owner's approval. The session's
+ * liveness, the identity's ownership and its policy are read in one D1 round trip; a payment
+ * allowed outright adds one more, which reserves its amount against the daily limit atomically.
+ * @throws AppError 401 for an ended session, 404/403/409 for the identity, 403 `policy_denied`.
  */
-export async function createSignIntent(deps: Deps, auth: AuthContext, identityId: string, digest: string): Promise<SignIntent> {
+export async function createSignIntent(deps: Deps, auth: AuthContext, identityId: string, request: IntentRequest, source: Source): Promise<IntentOutcome> {
   const now = deps.now();
-  const identity = await findIdentityForSession(deps.dbh.db, identityId, auth.sessionId, now);
-  if (!identity || !identity.session_live) await assertLiveSession(deps, auth);
-  checkOwnership(identity, auth.userId);
-  const ttl = deps.config.ticketTtlSeconds;
+  const row = await findIdentityForSession(deps.dbh.db, identityId, auth.sessionId, now);
+  if (!row || !row.session_live) await assertLiveSession(deps, auth);
+  checkOwnership(row, auth.userId);
+  const policy = toPolicy(row);
+  const verdict = evaluatePolicy(policy, request.payment, request.ownerPresent ?? false);
+  const hash = digestHash(request.digest);
+  if (verdict.kind === "approval") {
+    await precheckDailyLimit(deps, identityId, policy, request.payment);
+    const owner = await deps.dbh.db.selectFrom("users").select("telegram_user_id").where("id", "=", auth.userId).executeTakeFirstOrThrow();
+    const pending = await createPendingIntent(
+      deps,
+      { identityId, userId: auth.userId, ownerTelegramId: owner.telegram_user_id, digest: request.digest, digestHash: hash, payment: request.payment, requestedBy: request.requestedBy ?? null },
+      source,
+    );
+    return { status: "pending_approval", pending };
+  }
+  const intentId = crypto.randomUUID();
   const nonce = randomToken(16);
-  const hash = digestHash(digest);
-  const ticket = await mintTicket({ sub: auth.userId, iid: identityId, dgh: hash, scope: "sign", jti: nonce }, deps.config.ticketSecret, ttl, now);
+  const ttl = deps.config.ticketTtlSeconds;
+  if (verdict.reserve) await reserveByPolicy(deps, { auth, identityId, intentId, nonce, hash, request, source, nowMs: now, policy });
+  const claims = { sub: auth.userId, iid: identityId, dgh: hash, scope: "sign" as const, jti: nonce, ...(verdict.reserve ? { int: intentId } : {}) };
+  const ticket = await mintTicket(claims, deps.config.ticketSecret, ttl, now);
   const expiresAt = new Date((Math.floor(now / 1000) + ttl) * 1000).toISOString();
-  const intent: SignIntent = { id: crypto.randomUUID(), identity_id: identityId, digest_hash: hash, nonce, scope: "sign", expires_at: expiresAt, ticket };
-  const record = { id: intent.id, identity_id: identityId, user_id: auth.userId, digest_hash: hash, expires_at: expiresAt };
+  const intent: SignIntent = { id: intentId, identity_id: identityId, digest_hash: hash, nonce, scope: "sign", expires_at: expiresAt, ticket };
+  const record = { id: intentId, identity_id: identityId, user_id: auth.userId, digest_hash: hash, expires_at: expiresAt };
   deps.defer(deps.kvTickets.put(`ticket:${nonce}`, JSON.stringify(record), { expirationTtl: Math.max(60, ttl) }));
-  return intent;
+  return { status: "ticket", intent };
+}
+
+interface Reservation {
+  auth: AuthContext;
+  identityId: string;
+  intentId: string;
+  nonce: string;
+  hash: string;
+  request: IntentRequest;
+  source: Source;
+  nowMs: number;
+  policy: Policy;
+}
+
+/**
+ * Records a payment the policy allows (auto-approved), reserving its amount only if it fits the
+ * daily limit, with its audit events, in one D1 batch.
+ * @throws AppError 403 `policy_denied` when the limit would be exceeded.
+ */
+async function reserveByPolicy(deps: Deps, r: Reservation): Promise<void> {
+  const { db } = deps.dbh;
+  const payment = r.request.payment!;
+  const at = new Date(r.nowMs).toISOString();
+  const row: SignIntentsTable = {
+    id: r.intentId, identity_id: r.identityId, user_id: r.auth.userId, digest: r.request.digest, digest_hash: r.hash, status: "approved",
+    amount_sats: payment.amount_sats, destination: payment.destination, memo: payment.memo ?? null, requested_by: r.request.requestedBy ?? null,
+    created_at: at, expires_ms: r.nowMs + deps.config.ticketTtlSeconds * 1000, decided_at: at, decided_via: "policy", approved_ms: r.nowMs,
+    ticket_nonce: r.nonce, ticket_expires_ms: r.nowMs + deps.config.ticketTtlSeconds * 1000, telegram_chat_id: null, telegram_message_id: null,
+  };
+  const metadata = { intent: r.intentId, ...payment, via: "policy" };
+  const [reserved] = await runBatch(deps.dbh, [
+    insertReservedIntentQuery(row, r.nowMs),
+    auditIfExistsQuery(db, { action: "intent.create", userId: r.auth.userId, identityId: r.identityId, source: r.source, metadata }, r.nowMs, r.intentId),
+    auditIfExistsQuery(db, { action: "intent.approve", userId: r.auth.userId, identityId: r.identityId, source: "system", metadata }, r.nowMs, r.intentId),
+  ]);
+  if (!reserved?.length) throw dailyLimitDenied(r.policy.daily_limit_sats);
 }
 
 /**
@@ -53,7 +123,7 @@ export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: 
   const countSignature = await checkRateLimits(deps, [signLimit(deps, identityId)]);
   const now = deps.now();
   const use: TicketUse = { ...auth, nonce: claims.jti, identityId, usedAt: new Date(now).toISOString(), nowMs: now, expiresMs: claims.exp * 1000 };
-  const consumed = await consumeTickets(deps.dbh.db, [use]);
+  const consumed = await consumeTickets(deps.dbh, [use], claims.int);
   if (consumed.length === 0) await explainRefusal(deps, auth, identityId, claims.jti);
   const signature = await withKeyRestore(deps, identityId, [claims.jti], () => deps.signer.sign(identityId, digest, ticket));
   countSignature();
@@ -71,10 +141,14 @@ async function explainRefusal(deps: Deps, auth: AuthContext, identityId: string,
 
 /** Signs up to 100 digests at once, each with its own single-use ticket minted here. */
 export async function signBatch(deps: Deps, auth: AuthContext, identityId: string, digests: string[], source: Source): Promise<string[]> {
-  const [countSignatures] = await Promise.all([
+  const [countSignatures, , policy] = await Promise.all([
     checkRateLimits(deps, [signLimit(deps, identityId, digests.length)]),
     getOwnedIdentity(deps, auth.userId, identityId),
+    findPolicy(deps.dbh.db, identityId),
   ]);
+  if (policy.require_approval) {
+    throw new AppError(403, "approval_required", "this identity requires the owner's approval: ask with sign-intent, one digest at a time");
+  }
   const now = deps.now();
   const ttl = deps.config.ticketTtlSeconds;
   const items = await Promise.all(
@@ -87,7 +161,7 @@ export async function signBatch(deps: Deps, auth: AuthContext, identityId: strin
   );
   const usedAt = new Date(now).toISOString();
   const uses = items.map((item) => ({ ...auth, nonce: item.nonce, identityId, usedAt, nowMs: now, expiresMs: now + ttl * 1000 }));
-  const consumed = await consumeTickets(deps.dbh.db, uses);
+  const consumed = await consumeTickets(deps.dbh, uses);
   if (consumed.length !== items.length) {
     await releaseTickets(deps.dbh.db, consumed);
     await explainRefusal(deps, auth, identityId, "");

@@ -1,0 +1,61 @@
+import type { Payment } from "@clw/shared";
+import { InlineKeyboard } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { shortId } from "./texts.js";
+
+/** A request waiting for the owner, as the chat message shows it. */
+export interface ApprovalRequest {
+  id: string;
+  identityId: string;
+  digestHash: string;
+  payment: Payment | null;
+  requestedBy: string | null;
+  expiresAt: string;
+}
+
+const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+export const formatSats = (sats: number) => `${sats.toLocaleString("en-US")} sats (${(sats / 1e8).toFixed(8)} BTC)`;
+
+/** The chat message for a pending request: the facts, then Approve / Deny / Review. */
+export function approvalRequestMessage(request: ApprovalRequest, reviewUrl: string): { text: string; reply_markup: InlineKeyboardMarkup } {
+  const lines = [request.payment ? "<b>Payment request</b>" : "<b>Signing request</b>"];
+  if (request.payment) {
+    lines.push(`Amount: <b>${formatSats(request.payment.amount_sats)}</b>`, `To: <code>${escape(request.payment.destination)}</code>`);
+    if (request.payment.memo) lines.push(`Memo: ${escape(request.payment.memo)}`);
+  } else {
+    lines.push("No payment details were given: this signs a digest.");
+  }
+  lines.push(
+    `Key: <code>${shortId(request.identityId)}</code>`,
+    `Digest hash: <code>${request.digestHash.slice(0, 16)}…</code>`,
+    `Asked by: ${escape(request.requestedBy ?? "an API session")}`,
+    `Expires: ${request.expiresAt.slice(0, 16).replace("T", " ")} UTC`,
+  );
+  const keyboard = new InlineKeyboard()
+    .text("✅ Approve", `intent:approve:${request.id}`)
+    .text("🚫 Deny", `intent:deny:${request.id}`)
+    .row()
+    .url("🔎 Review", reviewUrl);
+  return { text: lines.join("\n"), reply_markup: keyboard };
+}
+
+export type IntentDecision = "approved" | "denied" | "gone" | "not_yours" | "over_limit" | "not_allowed";
+
+/** What the request's chat message says once it has been decided (or can no longer be). */
+export function intentOutcomeText(outcome: IntentDecision | "expired", via?: string): string {
+  const where = via === "miniapp" ? " in the Mini App" : via === "chat" ? " in chat" : "";
+  switch (outcome) {
+    case "approved":
+      return `✅ Approved${where}. The agent can now sign once.`;
+    case "denied":
+      return `🚫 Denied${where}. Nothing will be signed.`;
+    case "expired":
+      return "⌛ This request expired without a decision.";
+    case "over_limit":
+      return "⛔ Approving this would exceed the key's daily limit. Raise the limit with /policy, or deny it.";
+    case "not_allowed":
+      return "⛔ The destination is no longer on this key's allowlist.";
+    default:
+      return "This request has expired or was already decided.";
+  }
+}

@@ -1,0 +1,37 @@
+import type { Policy } from "@clw/shared";
+import type { Db } from "./client.js";
+import type { IdentityPoliciesTable } from "./schema.js";
+
+/** The policy of an identity without a row: the runbook's behaviour, no approval and no limits. */
+export const DEFAULT_POLICY: Policy = { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null };
+
+type PolicyColumns = Pick<IdentityPoliciesTable, "require_approval" | "auto_approve_max_sats" | "daily_limit_sats" | "allowed_destinations">;
+
+/** Maps policy columns (all null when the identity has no row) to a policy. */
+export function toPolicy(row: { [K in keyof PolicyColumns]: PolicyColumns[K] | null } | undefined): Policy {
+  if (!row || row.require_approval === null) return DEFAULT_POLICY;
+  return {
+    require_approval: row.require_approval === 1,
+    auto_approve_max_sats: row.auto_approve_max_sats,
+    daily_limit_sats: row.daily_limit_sats,
+    allowed_destinations: row.allowed_destinations === null ? null : (JSON.parse(row.allowed_destinations) as string[]),
+  };
+}
+
+export async function findPolicy(db: Db, identityId: string): Promise<Policy> {
+  return toPolicy(await db.selectFrom("identity_policies").selectAll().where("identity_id", "=", identityId).executeTakeFirst());
+}
+
+export function upsertPolicyQuery(db: Db, identityId: string, policy: Policy, at: string) {
+  const row = {
+    require_approval: policy.require_approval ? 1 : 0,
+    auto_approve_max_sats: policy.auto_approve_max_sats,
+    daily_limit_sats: policy.daily_limit_sats,
+    allowed_destinations: policy.allowed_destinations === null ? null : JSON.stringify(policy.allowed_destinations),
+    updated_at: at,
+  };
+  return db
+    .insertInto("identity_policies")
+    .values({ identity_id: identityId, ...row })
+    .onConflict((oc) => oc.column("identity_id").doUpdateSet(row));
+}

@@ -1,0 +1,50 @@
+import { idSchema, INTENT_STATUSES, waitQuerySchema } from "@clw/shared";
+import { Hono } from "hono";
+import { z } from "zod";
+import { AppError, badRequest } from "../errors.js";
+import { requireSession } from "../middleware/auth.js";
+import type { AppContext, AppEnv } from "../middleware/context.js";
+import { jsonBody, queryParams } from "../middleware/input.js";
+import { decideIntent, getIntentState, listIntentStates } from "../services/approvals.js";
+import { verifyInitDataOrThrow } from "../services/init-data.js";
+
+const decisionSchema = z.strictObject({ init_data: z.string().min(1).max(8192).optional() });
+const listQuerySchema = z.strictObject({ status: z.enum(INTENT_STATUSES).optional() });
+
+function intentIdParam(c: AppContext): string {
+  const parsed = idSchema.safeParse(c.req.param("id"));
+  if (!parsed.success) throw badRequest("the sign intent id must be a UUID", "invalid_id");
+  return parsed.data.toLowerCase();
+}
+
+/**
+ * Requests that wait for the owner: their status (`?wait=N` holds on up to 25 s), and the
+ * owner's decision. Approving needs fresh Mini App init data from the owner's own Telegram
+ * account; a bearer token alone (what an agent holds) can never approve.
+ */
+export const signIntentRoutes = new Hono<AppEnv>()
+  .get("/", requireSession, async (c) => {
+    const { status } = queryParams(c, listQuerySchema);
+    return c.json({ items: await listIntentStates(c.get("deps"), c.get("auth").userId, status) });
+  })
+  .get("/:id", requireSession, async (c) => {
+    const id = intentIdParam(c);
+    const { wait } = queryParams(c, waitQuerySchema);
+    return c.json(await getIntentState(c.get("deps"), c.get("auth").userId, id, wait));
+  })
+  .post("/:id/:decision{approve|deny}", requireSession, async (c) => {
+    const id = intentIdParam(c);
+    const { init_data: initData } = await jsonBody(c, decisionSchema, true);
+    const approve = c.req.param("decision") === "approve";
+    const deps = c.get("deps");
+    if (!initData) {
+      throw new AppError(403, "approval_required", "deciding needs the owner in Telegram: use the buttons in the chat, or the Mini App inside Telegram");
+    }
+    const telegramUserId = await verifyInitDataOrThrow(deps, initData, deps.config.approvalInitDataMaxAgeSeconds);
+    const state = await getIntentState(deps, c.get("auth").userId, id, 0);
+    const outcome = await decideIntent(deps, state.id, telegramUserId, approve, "miniapp");
+    if (outcome === "not_yours") throw new AppError(403, "forbidden", "only the owner's Telegram account can decide this request");
+    if (outcome === "over_limit" || outcome === "not_allowed") throw new AppError(403, "policy_denied", outcome === "over_limit" ? "approving would exceed the daily limit" : "the destination is not on the allowlist");
+    if (outcome === "gone") throw new AppError(409, "bad_request", "this request was already decided or has expired");
+    return c.json(await getIntentState(deps, c.get("auth").userId, id, 0));
+  });
