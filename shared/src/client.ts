@@ -15,6 +15,14 @@ import {
   type Identity,
   type Session,
   type SignIntent,
+  type IntentState,
+  type Payment,
+  type PendingIntent,
+  type Policy,
+  intentListSchema,
+  intentStatusSchema,
+  pendingIntentSchema,
+  policySchema,
   verifyPendingSchema,
 } from "./contract.js";
 import type { ErrorCode } from "./errors.js";
@@ -111,16 +119,57 @@ export function createClient(options: ClientOptions) {
     async restoreIdentity(identityId: string): Promise<Identity> {
       return (await call(identitySchema, "POST", `/v1/identities/${encodeURIComponent(identityId)}/restore`)).data;
     },
-    async signIntent(identityId: string, digest: string): Promise<SignIntent> {
-      return (await call(signIntentSchema, "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign-intent`, { digest })).data;
+    /**
+     * Asks to sign: a ticket at once (201), or, when the identity's policy wants the owner,
+     * a pending request (202) to wait on with `waitForTicket`.
+     */
+    async signIntent(identityId: string, digest: string, payment?: Payment): Promise<SignIntent | PendingIntent> {
+      const body = payment ? { digest, payment } : { digest };
+      return (await call(signIntentSchema.or(pendingIntentSchema), "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign-intent`, body)).data;
+    },
+    /** Where a request stands; `wait` holds on up to that many seconds (at most 25) for a change. */
+    async getSignIntent(intentId: string, wait = 0): Promise<IntentState> {
+      return (await call(intentStatusSchema, "GET", `/v1/sign-intents/${encodeURIComponent(intentId)}?wait=${wait}`)).data;
+    },
+    async listSignIntents(status?: IntentState["status"]): Promise<IntentState[]> {
+      return (await call(intentListSchema, "GET", `/v1/sign-intents${status ? `?status=${status}` : ""}`)).data.items;
+    },
+    /** The owner's decision from the Mini App, proven by fresh Telegram init data. */
+    async decideSignIntent(intentId: string, approve: boolean, initData: string): Promise<IntentState> {
+      const path = `/v1/sign-intents/${encodeURIComponent(intentId)}/${approve ? "approve" : "deny"}`;
+      return (await call(intentStatusSchema, "POST", path, { init_data: initData })).data;
+    },
+    /**
+     * Waits until the owner decides; resolves with the ticket once approved.
+     * @throws ClwApiError 403 `policy_denied` when denied, 410 `intent_expired` when it expires or time runs out.
+     */
+    async waitForTicket(intentId: string, timeoutSeconds = 600): Promise<string> {
+      const deadline = Date.now() + timeoutSeconds * 1000;
+      for (;;) {
+        const left = Math.ceil((deadline - Date.now()) / 1000);
+        const state = await this.getSignIntent(intentId, Math.max(0, Math.min(25, left)));
+        if (state.status === "approved" && state.ticket) return state.ticket;
+        if (state.status === "denied") throw new ClwApiError(403, "policy_denied", "the owner denied this request");
+        if (state.status !== "pending_approval" || left <= 0) throw new ClwApiError(410, "intent_expired", "no approval arrived in time");
+      }
+    },
+    async getPolicy(identityId: string): Promise<Policy> {
+      return (await call(policySchema, "GET", `/v1/identities/${encodeURIComponent(identityId)}/policy`)).data;
+    },
+    async setPolicy(identityId: string, policy: Policy): Promise<Policy> {
+      return (await call(policySchema, "PUT", `/v1/identities/${encodeURIComponent(identityId)}/policy`, policy)).data;
     },
     async sign(identityId: string, digest: string, ticket: string): Promise<string> {
       return (await call(signatureSchema, "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign`, { digest, ticket })).data.signature;
     },
-    /** Sign-intent then sign: a BIP-340 signature (128 hex) over the 32-byte digest. */
-    async signDigest(identityId: string, digest: string): Promise<string> {
-      const intent = await this.signIntent(identityId, digest);
-      return this.sign(identityId, digest, intent.ticket);
+    /**
+     * Sign-intent then sign: a BIP-340 signature (128 hex) over the 32-byte digest. When the
+     * owner must approve, waits for the decision (up to `timeoutSeconds`) first.
+     */
+    async signDigest(identityId: string, digest: string, options: { payment?: Payment; timeoutSeconds?: number } = {}): Promise<string> {
+      const intent = await this.signIntent(identityId, digest, options.payment);
+      const ticket = "ticket" in intent ? intent.ticket : await this.waitForTicket(intent.id, options.timeoutSeconds);
+      return this.sign(identityId, digest, ticket);
     },
     async signBatch(identityId: string, digests: string[]): Promise<string[]> {
       const body = { digests: digests.map((digest) => ({ digest })) };

@@ -154,6 +154,17 @@ export const pendingIntentSchema = z.object({
 });
 export type PendingIntent = z.infer<typeof pendingIntentSchema>;
 
+/** True when sign-intent answered with a request waiting for the owner instead of a ticket. */
+export function isPendingIntent(intent: SignIntent | PendingIntent): intent is PendingIntent {
+  return "approval_url" in intent;
+}
+
+/** The intent with its ticket, for identities whose policy needs no approval. @throws otherwise. */
+export function requireTicket(intent: SignIntent | PendingIntent): SignIntent {
+  if (isPendingIntent(intent)) throw new Error(`sign intent ${intent.id} waits for the owner's approval`);
+  return intent;
+}
+
 /** `GET /v1/sign-intents/:id`: where a request stands; the ticket once approved and unused. */
 export const intentStatusSchema = z.object({
   id: z.string(),

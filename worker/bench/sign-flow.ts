@@ -7,7 +7,7 @@
  * Run through `pnpm bench` (bench/main.ts).
  */
 import { randomBytes } from "node:crypto";
-import { createClient, verifySchnorr, type ClwClient, type Identity } from "@clw/shared";
+import { createClient, verifySchnorr, type ClwClient, type Identity, requireTicket } from "@clw/shared";
 import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
 import { median, percentile, runPhase, type PhaseResult } from "./load.js";
 import type { BenchOptions } from "./options.js";
@@ -46,7 +46,7 @@ async function signPhase(client: ClwClient, identities: Identity[], seconds: num
     iteration: async (index) => {
       const identity = identities[index]!;
       const digest = randomBytes(32).toString("hex");
-      const intent = await client.signIntent(identity.id, digest);
+      const intent = requireTicket(await client.signIntent(identity.id, digest));
       const signature = await client.sign(identity.id, digest, intent.ticket);
       if (flows++ % VERIFY_EVERY === 0) samples.push({ key: identity.public_key, digest, signature });
       return SIGNATURE_RE.test(signature);

@@ -1,4 +1,4 @@
-import { createClient, type ClwClient } from "@clw/shared";
+import { createClient, type ClwClient, requireTicket } from "@clw/shared";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bodyCases, credentialCases, digestCases, idCases, typeCases, type BadCase, type Fixture } from "./bad-input-cases.js";
 import { randomDigest, rawRequest, signIn, useLocalStack } from "./support.js";
@@ -15,7 +15,7 @@ beforeAll(async () => {
   const identityA = (await a.client.createIdentity()).id;
   await b.client.createIdentity();
   const digestA = randomDigest();
-  const { ticket } = await a.client.signIntent(identityA, digestA);
+  const { ticket } = requireTicket(await a.client.signIntent(identityA, digestA));
   fixture = { tokenA: a.session.token, tokenB: b.session.token, identityA, ticketA: ticket, digestA };
   clients = [a.session.token, b.session.token].map((token) => createClient({ baseUrl: stack().apiUrl, token }));
 });

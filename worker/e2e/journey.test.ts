@@ -1,4 +1,4 @@
-import { verifySchnorr, type ClwClient } from "@clw/shared";
+import { verifySchnorr, type ClwClient, requireTicket } from "@clw/shared";
 import { describe, expect, it } from "vitest";
 import { expectApiError, randomDigest, rawRequest, signIn, useLocalStack } from "./support.js";
 
@@ -14,7 +14,7 @@ describe("the owner's journey through the REST API", () => {
     expect(identity.public_key).toMatch(/^0[23][0-9a-f]{64}$/);
 
     const digest = randomDigest();
-    const intent = await client.signIntent(identity.id, digest);
+    const intent = requireTicket(await client.signIntent(identity.id, digest));
     expect(intent).toMatchObject({ identity_id: identity.id, scope: "sign" });
     const signature = await client.sign(identity.id, digest, intent.ticket);
     expect(verifySchnorr(identity.public_key, digest, signature)).toBe(true);
@@ -66,7 +66,7 @@ describe("the owner's journey through the REST API", () => {
     const { client } = await signIn(stack().apiUrl);
     const identity = await client.createIdentity();
     const digest = randomDigest();
-    const intent = await client.signIntent(identity.id, digest);
+    const intent = requireTicket(await client.signIntent(identity.id, digest));
     await stack().stopEnclave();
     try {
       const started = Date.now();

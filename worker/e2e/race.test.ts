@@ -1,4 +1,4 @@
-import { ClwApiError, verifySchnorr } from "@clw/shared";
+import { ClwApiError, verifySchnorr, requireTicket } from "@clw/shared";
 import { expect, it } from "vitest";
 import { randomDigest, signIn, useLocalStack } from "./support.js";
 
@@ -9,7 +9,7 @@ it("turns one ticket into exactly one signature under 30 concurrent sign calls",
   const { client } = await signIn(stack().apiUrl);
   const identity = await client.createIdentity();
   const digest = randomDigest();
-  const { ticket } = await client.signIntent(identity.id, digest);
+  const { ticket } = requireTicket(await client.signIntent(identity.id, digest));
 
   const results = await Promise.allSettled(Array.from({ length: 30 }, () => client.sign(identity.id, digest, ticket)));
 

@@ -101,3 +101,4 @@ export function expectErrorBody(answer: RawAnswer, status?: number, code?: strin
   expect(answer.json).toMatchObject({ error: expect.any(String), code: expect.any(String) });
   if (code) expect((answer.json as { code: string }).code).toBe(code);
 }
+

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { createClient } from "@clw/shared";
+import { createClient, verifySchnorr } from "@clw/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../stack/components.js";
 import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
@@ -78,7 +78,6 @@ describe("the bot through wrangler dev and a local Bot API", () => {
       expect((await post(update)).status).toBe(200);
     }
     const signature = /([0-9a-f]{128})/.exec(saidTo(user).at(-1) ?? "")?.[1];
-    const { verifySchnorr } = await import("@clw/shared");
     expect(signature && verifySchnorr(publicKey!, digest, signature)).toBe(true);
   });
 
