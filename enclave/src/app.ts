@@ -10,7 +10,11 @@ import { createReplayCache, createTicketVerifier, type ReplayCache } from "./tic
 /** What the enclave server needs; stores default to fresh in-memory ones. */
 export interface EnclaveDeps {
   internalApiKey: string;
+  /** Also accepted while a rotation is under way (INTERNAL_API_KEY_PREVIOUS). */
+  previousInternalApiKey?: string;
   ticketSigningSecret: string;
+  /** Also accepted while a rotation is under way (TICKET_SIGNING_SECRET_PREVIOUS). */
+  previousTicketSigningSecret?: string;
   sealer: Sealer;
   keyStore?: KeyStore;
   replayCache?: ReplayCache;
@@ -23,8 +27,8 @@ type Respond = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 function createRouter(deps: EnclaveDeps): Respond {
   const keyStore = deps.keyStore ?? createKeyStore();
   const replayCache = deps.replayCache ?? createReplayCache();
-  const verifier = createTicketVerifier(deps.ticketSigningSecret);
-  const isAuthorized = createApiKeyCheck(deps.internalApiKey);
+  const verifier = createTicketVerifier(deps.ticketSigningSecret, deps.previousTicketSigningSecret);
+  const isAuthorized = createApiKeyCheck(deps.internalApiKey, deps.previousInternalApiKey);
   const routes: Record<string, Handler> = {
     ...createKeyRoutes({ keyStore, sealer: deps.sealer }),
     ...createSignRoutes({ keyStore, verifier, replayCache }),

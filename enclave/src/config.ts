@@ -8,6 +8,8 @@ const envSchema = z
     ENCLAVE_HOST: z.string().min(1).default("127.0.0.1"),
     INTERNAL_API_KEY: z.string().min(16, "must be at least 16 characters"),
     TICKET_SIGNING_SECRET: z.string().min(16, "must be at least 16 characters"),
+    INTERNAL_API_KEY_PREVIOUS: z.string().min(16, "must be at least 16 characters").optional(),
+    TICKET_SIGNING_SECRET_PREVIOUS: z.string().min(16, "must be at least 16 characters").optional(),
     SEALING_MODE: z.enum(["local", "evervault"]).default("local"),
     ENCLAVE_SEALING_KEY: z.string().regex(hex64, "must be exactly 64 hex characters (32 bytes)").optional(),
     EV_ENCLAVE_CRYPTO_URL: z.url().default("http://127.0.0.1:9999"),

@@ -55,13 +55,15 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest();
 
 /**
- * Returns a checker that compares a presented key with the expected one in constant time
- * (over SHA-256 digests, so neither content nor length leaks through timing).
+ * Returns a checker that compares a presented key with each accepted one (the current key and,
+ * during a rotation, the previous one) in constant time, over SHA-256 digests so neither content
+ * nor length leaks through timing. Every accepted key is always compared.
  */
-export function createApiKeyCheck(expected: string): (presented: string | string[] | undefined) => boolean {
-  const expectedDigest = sha256(expected);
+export function createApiKeyCheck(...accepted: (string | undefined)[]): (presented: string | string[] | undefined) => boolean {
+  const digests = accepted.filter((key): key is string => Boolean(key)).map(sha256);
   return (presented) => {
     if (typeof presented !== "string") return false;
-    return timingSafeEqual(sha256(presented), expectedDigest);
+    const digest = sha256(presented);
+    return digests.map((expected) => timingSafeEqual(digest, expected)).includes(true);
   };
 }

@@ -19,7 +19,9 @@ function start(): void {
   }
   const server = createEnclaveServer({
     internalApiKey: config.INTERNAL_API_KEY,
+    previousInternalApiKey: config.INTERNAL_API_KEY_PREVIOUS,
     ticketSigningSecret: config.TICKET_SIGNING_SECRET,
+    previousTicketSigningSecret: config.TICKET_SIGNING_SECRET_PREVIOUS,
     sealer: createSealer(config),
   });
   server.keepAliveTimeout = 65_000;

@@ -11,15 +11,29 @@ export interface TicketVerifier {
   verify(ticket: string): Promise<TicketClaims>;
 }
 
-/** Creates a verifier; the secret is encoded once here, not per request. */
-export function createTicketVerifier(secret: string): TicketVerifier {
-  const key = new TextEncoder().encode(secret);
+/**
+ * Creates a verifier accepting tickets signed with the current secret or, during a rotation,
+ * the previous one; the secrets are encoded once here, not per request.
+ */
+export function createTicketVerifier(secret: string, previousSecret?: string): TicketVerifier {
+  const keys = [secret, previousSecret].filter((s): s is string => Boolean(s)).map((s) => new TextEncoder().encode(s));
   const options = { algorithms: ["HS256"], issuer: TOKEN_ISSUER, audience: TICKET_AUDIENCE, typ: TICKET_TYP };
+  const verifyWithAny = async (ticket: string) => {
+    for (const [i, key] of keys.entries()) {
+      try {
+        return (await jwtVerify(ticket, key, options)).payload;
+      } catch (err) {
+        // A bad signature may just mean the other secret signed it; anything else is final.
+        if (!(err instanceof errors.JWSSignatureVerificationFailed) || i === keys.length - 1) throw err;
+      }
+    }
+    throw new TicketInvalidError();
+  };
   return {
     async verify(ticket) {
       let payload: unknown;
       try {
-        ({ payload } = await jwtVerify(ticket, key, options));
+        payload = await verifyWithAny(ticket);
       } catch (err) {
         if (err instanceof errors.JWTExpired) throw new TicketExpiredError();
         throw new TicketInvalidError();

@@ -19,6 +19,8 @@ export interface Env {
   INTERNAL_API_KEY?: string;
   TICKET_SIGNING_SECRET?: string;
   SESSION_SIGNING_SECRET?: string;
+  SESSION_SIGNING_SECRET_PREVIOUS?: string;
+  TICKET_SIGNING_SECRET_PREVIOUS?: string;
   TELEGRAM_BOT_TOKEN?: string;
   TELEGRAM_BOT_USERNAME?: string;
   TELEGRAM_WEBHOOK_SECRET?: string;
@@ -49,6 +51,8 @@ const configSchema = z.object({
   INTERNAL_API_KEY: secret("INTERNAL_API_KEY"),
   TICKET_SIGNING_SECRET: secret("TICKET_SIGNING_SECRET"),
   SESSION_SIGNING_SECRET: secret("SESSION_SIGNING_SECRET"),
+  SESSION_SIGNING_SECRET_PREVIOUS: secret("SESSION_SIGNING_SECRET_PREVIOUS").optional(),
+  TICKET_SIGNING_SECRET_PREVIOUS: secret("TICKET_SIGNING_SECRET_PREVIOUS").optional(),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_BOT_USERNAME: z.string().min(1).optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ and -").optional(),
@@ -74,6 +78,9 @@ export interface Config {
   internalApiKey: string;
   ticketSecret: Uint8Array;
   sessionSecret: Uint8Array;
+  /** Secrets whose tokens are still accepted: the current one, then (during a rotation) the previous. */
+  ticketSecrets: Uint8Array[];
+  sessionSecrets: Uint8Array[];
   telegram: { botToken?: string; botUsername?: string; webhookSecret?: string; apiRoot: string };
   miniAppUrl: string;
   /** How long a payment or signing request waits for the owner. */
@@ -84,6 +91,8 @@ export interface Config {
   initDataMaxAgeSeconds: number;
   evApiKey?: string;
 }
+
+const isSet = (value: string | undefined): value is string => Boolean(value);
 
 /** Raised when a var or secret is missing or invalid; the message names the variable. */
 export class ConfigError extends Error {
@@ -119,6 +128,8 @@ export function parseConfig(env: Env): Config {
     internalApiKey: v.INTERNAL_API_KEY,
     ticketSecret: encoder.encode(v.TICKET_SIGNING_SECRET),
     sessionSecret: encoder.encode(v.SESSION_SIGNING_SECRET),
+    ticketSecrets: [v.TICKET_SIGNING_SECRET, v.TICKET_SIGNING_SECRET_PREVIOUS].filter(isSet).map((s) => encoder.encode(s)),
+    sessionSecrets: [v.SESSION_SIGNING_SECRET, v.SESSION_SIGNING_SECRET_PREVIOUS].filter(isSet).map((s) => encoder.encode(s)),
     telegram: {
       botToken: v.TELEGRAM_BOT_TOKEN,
       botUsername: v.TELEGRAM_BOT_USERNAME,
