@@ -196,6 +196,7 @@ export const AUDIT_ACTIONS = [
   "session.revoke",
   "identity.create",
   "identity.sign",
+  "identity.sign_failed",
   "identity.destroy",
   "identity.restore",
   "signin.approve",

@@ -25,6 +25,7 @@ export interface Env {
   TELEGRAM_BOT_USERNAME?: string;
   TELEGRAM_WEBHOOK_SECRET?: string;
   TELEGRAM_API_ROOT?: string;
+  TELEGRAM_ADMIN_CHAT_ID?: string;
   MINIAPP_URL?: string;
   APPROVAL_TTL_SECONDS?: string;
   APPROVAL_INIT_DATA_MAX_AGE_SECONDS?: string;
@@ -57,6 +58,7 @@ const configSchema = z.object({
   TELEGRAM_BOT_USERNAME: z.string().min(1).optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ and -").optional(),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  TELEGRAM_ADMIN_CHAT_ID: z.string().regex(/^-?\d{1,20}$/, "must be a Telegram chat id").optional(),
   MINIAPP_URL: z.url().default("https://pay.clw.cash"),
   APPROVAL_TTL_SECONDS: seconds(600),
   APPROVAL_INIT_DATA_MAX_AGE_SECONDS: seconds(300),
@@ -81,7 +83,7 @@ export interface Config {
   /** Secrets whose tokens are still accepted: the current one, then (during a rotation) the previous. */
   ticketSecrets: Uint8Array[];
   sessionSecrets: Uint8Array[];
-  telegram: { botToken?: string; botUsername?: string; webhookSecret?: string; apiRoot: string };
+  telegram: { botToken?: string; botUsername?: string; webhookSecret?: string; apiRoot: string; adminChatId?: string };
   miniAppUrl: string;
   /** How long a payment or signing request waits for the owner. */
   approvalTtlSeconds: number;
@@ -135,6 +137,7 @@ export function parseConfig(env: Env): Config {
       botUsername: v.TELEGRAM_BOT_USERNAME,
       webhookSecret: v.TELEGRAM_WEBHOOK_SECRET,
       apiRoot: v.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+      adminChatId: v.TELEGRAM_ADMIN_CHAT_ID,
     },
     miniAppUrl: v.MINIAPP_URL.replace(/\/+$/, ""),
     approvalTtlSeconds: v.APPROVAL_TTL_SECONDS,

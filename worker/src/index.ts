@@ -3,8 +3,10 @@ import { cors } from "hono/cors";
 import type { Env } from "./env.js";
 import { AppError } from "./errors.js";
 import type { AppEnv } from "./middleware/context.js";
-import { withDeps } from "./middleware/context.js";
+import { buildDeps, withDeps } from "./middleware/context.js";
+import { runUpkeep, sendDigest } from "./services/upkeep.js";
 import { auditRoutes } from "./routes/audit.js";
+import { healthRoutes } from "./routes/health.js";
 import { authRoutes } from "./routes/auth.js";
 import { identityRoutes } from "./routes/identities.js";
 import { policyRoutes } from "./routes/policies.js";
@@ -15,7 +17,7 @@ import { telegramAuthRoutes } from "./routes/telegram-auth.js";
 
 const app = new Hono<AppEnv>();
 
-app.get("/health", (c) => c.json({ ok: true, service: "api" }));
+app.route("/", healthRoutes);
 
 app.use(
   "/v1/*",
@@ -51,6 +53,14 @@ app.onError((error, c) => {
   return c.json({ error: "internal error", code: "internal_error" }, 500);
 });
 
+/** The daily digest's schedule (wrangler.toml `[triggers]`); every trigger also runs the upkeep. */
+export const DIGEST_CRON = "0 8 * * *";
+
 export default {
   fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    const deps = buildDeps(env, ctx);
+    await runUpkeep(deps);
+    if (controller.cron === DIGEST_CRON) await sendDigest(deps);
+  },
 } satisfies ExportedHandler<Env>;

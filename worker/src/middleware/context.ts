@@ -38,11 +38,19 @@ function isolateDeps(env: Env): IsolateDeps {
   return deps;
 }
 
+/**
+ * The services' dependencies for one request or scheduled run.
+ * @throws ConfigError naming what is missing or invalid.
+ */
+export function buildDeps(env: Env, ctx: Pick<ExecutionContext, "waitUntil">): Deps {
+  const deps = isolateDeps(env);
+  return { ...deps, defer: (work) => ctx.waitUntil(work.catch((e: unknown) => console.error("deferred work failed", e))) };
+}
+
 /** Puts the services' dependencies on the context; a configuration problem is a loud 500. */
 export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
-  let deps: IsolateDeps;
   try {
-    deps = isolateDeps(c.env);
+    c.set("deps", buildDeps(c.env, c.executionCtx));
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -50,6 +58,5 @@ export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
     }
     throw error;
   }
-  c.set("deps", { ...deps, defer: (work) => c.executionCtx.waitUntil(work.catch((e: unknown) => console.error("deferred work failed", e))) });
   await next();
 });

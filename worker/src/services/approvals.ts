@@ -79,16 +79,23 @@ export async function decideIntent(deps: Deps, intentId: string, telegramUserId:
   return outcome;
 }
 
-/** Moves a lapsed request to `expired` (auditing it once) and returns the current row. */
-async function refresh(deps: Deps, intent: SignIntentsTable): Promise<SignIntentsTable> {
+/**
+ * Moves a lapsed request (pending past its expiry, or approved with a ticket that lapsed unused,
+ * which releases its amount) to `expired`, auditing it once. Returns the expired row, if it was.
+ */
+export async function expireLapsedIntent(deps: Deps, intent: SignIntentsTable): Promise<SignIntentsTable | undefined> {
   const now = deps.now();
   const lapsed = (intent.status === "pending_approval" && intent.expires_ms <= now) || (intent.status === "approved" && (intent.ticket_expires_ms ?? 0) <= now);
-  if (!lapsed) return intent;
+  if (!lapsed) return undefined;
   const expired = await expireIntent(deps.dbh.db, intent.id, now);
-  if (!expired) return intent;
+  if (!expired) return undefined;
   await recordAudit(deps, { action: "intent.expire", userId: intent.user_id, identityId: intent.identity_id, source: "system", metadata: { intent: intent.id, was: intent.status } });
   if (intent.status === "pending_approval") showOutcome(deps, expired, "expired");
   return expired;
+}
+
+async function refresh(deps: Deps, intent: SignIntentsTable): Promise<SignIntentsTable> {
+  return (await expireLapsedIntent(deps, intent)) ?? intent;
 }
 
 /** The API's view of a request; the ticket is handed over while approved and unused. */

@@ -12,9 +12,8 @@ export interface AuditInput {
   metadata?: Record<string, unknown>;
 }
 
-/** Builds the audit row for a state change; callers put it in the same batch as the change. */
-export function auditQuery(db: Db, input: AuditInput, nowMs: number) {
-  const event: NewAuditEvent = {
+function toRow(input: AuditInput, nowMs: number): NewAuditEvent {
+  return {
     user_id: input.userId,
     identity_id: input.identityId ?? null,
     action: input.action,
@@ -22,29 +21,39 @@ export function auditQuery(db: Db, input: AuditInput, nowMs: number) {
     metadata: JSON.stringify(input.metadata ?? {}),
     created_at: new Date(nowMs).toISOString(),
   };
-  return insertAuditQuery(db, event);
+}
+
+/**
+ * Writes the event as one structured JSON log line (for Logpush or a SIEM). Audit metadata
+ * never carries secrets, tokens or key material, only ids, hashes, public keys and amounts.
+ */
+export function logAudit(input: AuditInput, nowMs: number): void {
+  const row = toRow(input, nowMs);
+  console.log(JSON.stringify({ event: "audit", action: row.action, user_id: row.user_id, identity_id: row.identity_id, source: row.source, metadata: input.metadata ?? {}, at: row.created_at }));
+}
+
+/**
+ * Builds the audit row for a state change (callers put it in the same batch as the change) and
+ * logs it as a structured line.
+ */
+export function auditQuery(db: Db, input: AuditInput, nowMs: number) {
+  logAudit(input, nowMs);
+  return insertAuditQuery(db, toRow(input, nowMs));
 }
 
 /**
  * The audit row for a change made earlier in the same batch, written only if that change
- * happened (the sign intent `intentId` exists).
+ * happened (the sign intent `intentId` exists). The caller logs it (`logAudit`) once it did.
  */
 export function auditIfExistsQuery(db: Db, input: AuditInput, nowMs: number, intentId: string) {
-  const values = {
-    user_id: input.userId,
-    identity_id: input.identityId ?? null,
-    action: input.action,
-    source: input.source,
-    metadata: JSON.stringify(input.metadata ?? {}),
-    created_at: new Date(nowMs).toISOString(),
-  };
+  const values = toRow(input, nowMs);
   const columns = Object.keys(values) as (keyof typeof values)[];
   return sql`INSERT INTO audit_events (${sql.join(columns.map((c) => sql.ref(c)))})
     SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))}
     WHERE EXISTS (SELECT 1 FROM sign_intents WHERE id = ${intentId})`;
 }
 
-/** Writes one audit event on its own. */
+/** Writes (and logs) one audit event on its own. */
 export async function recordAudit(deps: Deps, input: AuditInput): Promise<void> {
   await auditQuery(deps.dbh.db, input, deps.now()).execute();
 }

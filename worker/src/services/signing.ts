@@ -7,7 +7,7 @@ import { findIdentity, findIdentityForSession } from "../db/identities.js";
 import { consumeTickets, isTicketUsed, releaseTickets, type TicketUse } from "../db/ticket-uses.js";
 import { AppError } from "../errors.js";
 import { SignerError } from "../signer-client.js";
-import { auditIfExistsQuery, auditQuery } from "./audit.js";
+import { auditIfExistsQuery, auditQuery, logAudit, recordAudit, type AuditInput } from "./audit.js";
 import { createPendingIntent } from "./approvals.js";
 import { dailyLimitDenied, evaluatePolicy, precheckDailyLimit } from "./policies.js";
 import type { Deps, Source } from "./deps.js";
@@ -100,12 +100,13 @@ async function reserveByPolicy(deps: Deps, r: Reservation): Promise<void> {
     ticket_nonce: r.nonce, ticket_expires_ms: r.nowMs + deps.config.ticketTtlSeconds * 1000, telegram_chat_id: null, telegram_message_id: null,
   };
   const metadata = { intent: r.intentId, ...payment, via: "policy" };
-  const [reserved] = await runBatch(deps.dbh, [
-    insertReservedIntentQuery(row, r.nowMs),
-    auditIfExistsQuery(db, { action: "intent.create", userId: r.auth.userId, identityId: r.identityId, source: r.source, metadata }, r.nowMs, r.intentId),
-    auditIfExistsQuery(db, { action: "intent.approve", userId: r.auth.userId, identityId: r.identityId, source: "system", metadata }, r.nowMs, r.intentId),
-  ]);
+  const events: AuditInput[] = [
+    { action: "intent.create", userId: r.auth.userId, identityId: r.identityId, source: r.source, metadata },
+    { action: "intent.approve", userId: r.auth.userId, identityId: r.identityId, source: "system", metadata },
+  ];
+  const [reserved] = await runBatch(deps.dbh, [insertReservedIntentQuery(row, r.nowMs), ...events.map((e) => auditIfExistsQuery(db, e, r.nowMs, r.intentId))]);
   if (!reserved?.length) throw dailyLimitDenied(r.policy.daily_limit_sats);
+  for (const event of events) logAudit(event, r.nowMs);
 }
 
 /**
@@ -125,7 +126,7 @@ export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: 
   const use: TicketUse = { ...auth, nonce: claims.jti, identityId, usedAt: new Date(now).toISOString(), nowMs: now, expiresMs: claims.exp * 1000 };
   const consumed = await consumeTickets(deps.dbh, [use], claims.int);
   if (consumed.length === 0) await explainRefusal(deps, auth, identityId, claims.jti);
-  const signature = await withKeyRestore(deps, identityId, [claims.jti], () => deps.signer.sign(identityId, digest, ticket));
+  const signature = await withKeyRestore(deps, { userId: auth.userId, identityId, nonces: [claims.jti] }, () => deps.signer.sign(identityId, digest, ticket));
   countSignature();
   await auditQuery(deps.dbh.db, { action: "identity.sign", userId: auth.userId, identityId, source, metadata: { digest_hash: hash, nonce: claims.jti } }, now).execute();
   return signature;
@@ -168,7 +169,7 @@ export async function signBatch(deps: Deps, auth: AuthContext, identityId: strin
   }
   const nonces = items.map((item) => item.nonce);
   const pairs = items.map(({ digest, ticket }) => ({ digest, ticket }));
-  const signatures = await withKeyRestore(deps, identityId, nonces, () => deps.signer.signBatch(identityId, pairs));
+  const signatures = await withKeyRestore(deps, { userId: auth.userId, identityId, nonces }, () => deps.signer.signBatch(identityId, pairs));
   countSignatures();
   const metadata = { count: items.length, digest_hashes: items.map((item) => item.dgh) };
   await auditQuery(deps.dbh.db, { action: "identity.sign", userId: auth.userId, identityId, source, metadata }, now).execute();
@@ -180,23 +181,31 @@ export async function signBatch(deps: Deps, auth: AuthContext, identityId: strin
  * from the sealed backup and retries once. When the signer cannot be reached, the consumed
  * nonces are released so the caller's ticket is not lost.
  */
-async function withKeyRestore<T>(deps: Deps, identityId: string, nonces: string[], call: () => Promise<T>): Promise<T> {
+interface SignFailure {
+  userId: string;
+  identityId: string;
+  nonces: string[];
+}
+
+async function withKeyRestore<T>(deps: Deps, failure: SignFailure, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof SignerError && error.code === "key_not_found") {
-      const identity = await findIdentity(deps.dbh.db, identityId);
+      const identity = await findIdentity(deps.dbh.db, failure.identityId);
       if (!identity || identity.status !== "active") throw error;
       await restoreIdentity(deps, identity, "system", "key_not_found");
-      return await call().catch(async (retryError: unknown) => releaseOnOutage(deps, nonces, retryError));
+      return await call().catch(async (retryError: unknown) => releaseOnOutage(deps, failure, retryError));
     }
-    return releaseOnOutage(deps, nonces, error);
+    return releaseOnOutage(deps, failure, error);
   }
 }
 
-async function releaseOnOutage(deps: Deps, nonces: string[], error: unknown): Promise<never> {
+async function releaseOnOutage(deps: Deps, failure: SignFailure, error: unknown): Promise<never> {
   if (error instanceof SignerError && (error.code === "enclave_unavailable" || error.code === "enclave_error")) {
-    await releaseTickets(deps.dbh.db, nonces).catch(() => undefined);
+    await releaseTickets(deps.dbh.db, failure.nonces).catch(() => undefined);
+    const event: AuditInput = { action: "identity.sign_failed", userId: failure.userId, identityId: failure.identityId, source: "system", metadata: { reason: error.code } };
+    deps.defer(recordAudit(deps, event));
   }
   throw error;
 }
