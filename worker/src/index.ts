@@ -4,7 +4,7 @@ import type { Env } from "./env.js";
 import { AppError } from "./errors.js";
 import type { AppEnv } from "./middleware/context.js";
 import { buildDeps, withDeps } from "./middleware/context.js";
-import { runUpkeep, sendDigest } from "./services/upkeep.js";
+import { DIGEST_CRON, runUpkeep, sendDigest } from "./services/upkeep.js";
 import { auditRoutes } from "./routes/audit.js";
 import { healthRoutes } from "./routes/health.js";
 import { authRoutes } from "./routes/auth.js";
@@ -52,9 +52,6 @@ app.onError((error, c) => {
   console.error(`unhandled error on ${c.req.method} ${c.req.path}:`, error);
   return c.json({ error: "internal error", code: "internal_error" }, 500);
 });
-
-/** The daily digest's schedule (wrangler.toml `[triggers]`); every trigger also runs the upkeep. */
-export const DIGEST_CRON = "0 8 * * *";
 
 export default {
   fetch: app.fetch,

@@ -41,6 +41,7 @@ export interface WranglerDevOptions {
   envFile?: string;
   vars?: Record<string, string>;
   stream?: boolean;
+  logLines?: number;
 }
 
 /**
@@ -53,7 +54,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Man
   if (options.persistDir) args.push("--persist-to", options.persistDir);
   if (options.envFile) args.push("--env-file", options.envFile);
   for (const [key, value] of Object.entries(options.vars ?? {})) args.push("--var", `${key}:${value}`);
-  const proc = await startProcess({ name: "api", command: WRANGLER, args, cwd: REPO_ROOT, env: wranglerEnv(), stream: options.stream });
+  const proc = await startProcess({ name: "api", command: WRANGLER, args, cwd: REPO_ROOT, env: wranglerEnv(), stream: options.stream, logLines: options.logLines });
   return readyOrStopped(proc, `http://127.0.0.1:${options.port}/health`);
 }
 
@@ -64,6 +65,7 @@ export interface EnclaveOptions {
   /** Read `enclave/.env.local` like `pnpm --filter ./enclave start` does. */
   useEnvLocal?: boolean;
   stream?: boolean;
+  logLines?: number;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function startEnclave(options: EnclaveOptions): Promise<ManagedProc
   args.push("--import", "tsx", "src/main.ts");
   const env = { ...process.env, ...options.env, ENCLAVE_HOST: "127.0.0.1", ENCLAVE_PORT: String(options.port) };
   const cwd = path.join(REPO_ROOT, "enclave");
-  const proc = await startProcess({ name: "enclave", command: process.execPath, args, cwd, env, stream: options.stream });
+  const proc = await startProcess({ name: "enclave", command: process.execPath, args, cwd, env, stream: options.stream, logLines: options.logLines });
   return readyOrStopped(proc, `http://127.0.0.1:${options.port}/health`);
 }
 

@@ -16,6 +16,8 @@ export interface LocalStackOptions {
   vars?: Record<string, string>;
   /** Echo both processes' output with `[api]` / `[enclave]` prefixes. */
   stream?: boolean;
+  /** Keep every output line (up to 100,000 per process) for `logs()`, e.g. to scan them. */
+  keepLogs?: boolean;
 }
 
 /** A running Worker + enclave pair on loopback, with per-run secrets. */
@@ -27,6 +29,8 @@ export interface LocalStack {
   restartEnclave(): Promise<void>;
   /** Stops the enclave only (the API then answers `enclave_unavailable`). */
   stopEnclave(): Promise<void>;
+  /** The Worker's and the current enclave's captured output. */
+  logs(): string;
   /** Stops both process groups and removes the run's temp dir; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -45,11 +49,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const apiPort = options.apiPort ?? (await findFreePort());
   const enclavePort = options.enclavePort ?? (await findFreePort());
   const envFile = path.join(runDir, "worker.env");
+  const logLines = options.keepLogs ? 100_000 : undefined;
   let enclave: ManagedProcess | undefined;
   let api: ManagedProcess | undefined;
 
   const launchEnclave = async () => {
-    enclave = await startEnclave({ env: enclaveEnv(secrets, enclavePort), port: enclavePort, stream: options.stream });
+    enclave = await startEnclave({ env: enclaveEnv(secrets, enclavePort), port: enclavePort, stream: options.stream, logLines });
   };
   const stopEnclave = async () => {
     await enclave?.stop();
@@ -67,7 +72,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const vars = { ...options.vars, ENCLAVE_BASE_URL: `http://127.0.0.1:${enclavePort}` };
     const inspectorPort = await findFreePort();
     const startApi = async () => {
-      api = await startWranglerDev({ port: apiPort, inspectorPort, persistDir, envFile, vars, stream: options.stream });
+      api = await startWranglerDev({ port: apiPort, inspectorPort, persistDir, envFile, vars, stream: options.stream, logLines });
     };
     const results = await Promise.allSettled([launchEnclave(), startApi()]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -86,6 +91,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await launchEnclave();
     },
     stopEnclave,
+    logs: () => [api?.logTail(100_000) ?? "", enclave?.logTail(100_000) ?? ""].join("\n"),
     stop,
   };
 }

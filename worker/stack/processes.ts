@@ -16,6 +16,8 @@ export interface ProcessSpec {
   env: NodeJS.ProcessEnv;
   /** Echo every output line to stdout as `[name] line`. */
   stream?: boolean;
+  /** How many output lines to keep for `logTail` (default 200). */
+  logLines?: number;
 }
 
 /** A child running in its own process group. */
@@ -49,7 +51,7 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
   });
   const pid = child.pid!;
   trackGroup(pid);
-  const log = createOutputLog([child.stdout, child.stderr], spec.stream ? { prefix: spec.name } : {});
+  const log = createOutputLog([child.stdout, child.stderr], { capacity: spec.logLines, ...(spec.stream ? { prefix: spec.name } : {}) });
   let running = true;
   const exited = new Promise<number | null>((resolve) => {
     child.once("exit", (code) => {

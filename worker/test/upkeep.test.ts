@@ -1,6 +1,7 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker, { DIGEST_CRON } from "../src/index.js";
+import worker from "../src/index.js";
+import { DIGEST_CRON } from "../src/services/upkeep.js";
 import type { Env } from "../src/env.js";
 import { call, createIdentity, freshTelegramId, randomDigest, signIn, signIntent } from "./helpers.js";
 import { botEnv, callsFor } from "./telegram.js";

@@ -6,6 +6,9 @@ import { expireLapsedIntent } from "./approvals.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The daily digest's schedule (wrangler.toml `[triggers]`); every trigger also runs the upkeep. */
+export const DIGEST_CRON = "0 8 * * *";
+
 /**
  * The scheduled upkeep: expires lapsed requests (audited, chat messages updated), then deletes
  * expired challenges, ticket records, conversation state and old update ids.
