@@ -82,14 +82,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
 }
 
-/** A hash like Telegram's launch URL: `#tgWebAppData=…&tgWebAppVersion=…&…`. */
-export function telegramLaunchHash(initData: string, theme: Record<string, string>): string {
+/**
+ * A hash like Telegram's launch URL: `#tgWebAppData=…&tgWebAppVersion=…&…`; `startParam` as a
+ * `t.me/<bot>?startapp=<param>` link passes it.
+ */
+export function telegramLaunchHash(initData: string, theme: Record<string, string>, startParam?: string): string {
   const params = new URLSearchParams({
     tgWebAppData: initData,
     tgWebAppVersion: "8.0",
     tgWebAppPlatform: "tdesktop",
     tgWebAppThemeParams: JSON.stringify(theme),
   });
+  if (startParam) params.set("tgWebAppStartParam", startParam);
   return `#${params.toString()}`;
 }
 

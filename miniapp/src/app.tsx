@@ -1,24 +1,34 @@
-import type { Identity, Session } from "@clw/shared";
-import { useCallback, useMemo, useState } from "react";
+import type { Session } from "@clw/shared";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { createApi } from "./api.js";
 import { Header, type Tab } from "./components/header.js";
+import { Loading } from "./components/status.js";
+import { useHost } from "./host.js";
 import { ActivityPage } from "./pages/activity-page.js";
 import { IdentitiesPage } from "./pages/identities-page.js";
 import { IdentityPage } from "./pages/identity-page.js";
+import { RequestsPage } from "./pages/requests-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
+import { hashForRoute, initialRoute, requestIdFromHash, type Route } from "./routes.js";
 import { clearSession, loadSession, saveSession, toStoredSession, type StoredSession } from "./session.js";
 import { SessionProvider } from "./session-context.js";
+import { usePendingRequests } from "./use-pending-requests.js";
 
-type Route = { name: "identities" } | { name: "identity"; identity: Identity } | { name: "activity" };
+// Screens opened less often load on demand, keeping first-load JS small.
+const RequestPage = lazy(() => import("./pages/request-page.js").then((m) => ({ default: m.RequestPage })));
+const PolicyPage = lazy(() => import("./pages/policy-page.js").then((m) => ({ default: m.PolicyPage })));
 
-/** The whole app: sign-in until there is a session, then keys and activity. */
+/** The whole app: sign-in until there is a session, then keys, requests and activity. */
 export function App({ storage }: { storage: Storage }) {
+  const host = useHost();
   const [session, setSession] = useState<StoredSession | null>(() => loadSession(storage));
   const [notice, setNotice] = useState<string | null>(null);
+  // A request link (`#/requests/<id>` or the Telegram start param) survives the sign-in.
+  const [start] = useState<Route>(() => initialRoute(host, window.location.hash));
 
   const signedIn = useCallback(
-    (fresh: Session, via: StoredSession["via"]) => {
-      const stored = toStoredSession(fresh, via);
+    (fresh: Session, via: StoredSession["via"], bot?: string | null) => {
+      const stored = toStoredSession(fresh, via, Date.now(), bot);
       saveSession(storage, stored);
       setNotice(null);
       setSession(stored);
@@ -35,14 +45,15 @@ export function App({ storage }: { storage: Storage }) {
   );
 
   if (!session) return <SignInPage notice={notice} onSignedIn={signedIn} />;
-  return <SignedIn key={session.token} session={session} onSignedOut={signedOut} />;
+  return <SignedIn key={session.token} session={session} start={start} onSignedOut={signedOut} />;
 }
 
-function SignedIn({ session, onSignedOut }: { session: StoredSession; onSignedOut: (why: string | null) => void }) {
+function SignedIn({ session, start, onSignedOut }: { session: StoredSession; start: Route; onSignedOut: (why: string | null) => void }) {
   const api = useMemo(() => createApi(undefined, session.token), [session.token]);
-  const [route, setRoute] = useState<Route>({ name: "identities" });
+  const [route, setRoute] = useState<Route>(start);
   const [signingOut, setSigningOut] = useState(false);
   const expire = useCallback(() => onSignedOut("Your session has ended. Sign in again to continue."), [onSignedOut]);
+  useBrowserHash(route, setRoute);
 
   const signOut = async () => {
     setSigningOut(true);
@@ -55,14 +66,65 @@ function SignedIn({ session, onSignedOut }: { session: StoredSession; onSignedOu
     }
   };
 
-  const tab: Tab | null = route.name === "identity" ? null : route.name;
-  const back = route.name === "identity" ? () => setRoute({ name: "identities" }) : null;
   return (
     <SessionProvider value={{ api, session, expire }}>
-      <Header tab={tab} onTab={(name) => setRoute(name === "activity" ? { name: "activity" } : { name: "identities" })} onBack={back} onSignOut={signOut} signingOut={signingOut} />
-      {route.name === "identities" && <IdentitiesPage onOpen={(identity) => setRoute({ name: "identity", identity })} />}
-      {route.name === "identity" && <IdentityPage identity={route.identity} onDestroyed={() => setRoute({ name: "identities" })} />}
-      {route.name === "activity" && <ActivityPage />}
+      <Screens route={route} setRoute={setRoute} onSignOut={signOut} signingOut={signingOut} />
     </SessionProvider>
   );
+}
+
+const TAB_OF: Partial<Record<Route["name"], Tab>> = { identities: "identities", requests: "requests", activity: "activity" };
+
+function Screens({ route, setRoute, onSignOut, signingOut }: { route: Route; setRoute: (route: Route) => void; onSignOut: () => void; signingOut: boolean }) {
+  const pending = usePendingRequests();
+  const tab = TAB_OF[route.name] ?? null;
+  const toRequests = useCallback(() => setRoute({ name: "requests" }), [setRoute]);
+  const { refresh } = pending;
+  useEffect(() => {
+    if (route.name === "requests") refresh();
+  }, [route.name, refresh]);
+  const back =
+    route.name === "identity" ? () => setRoute({ name: "identities" })
+    : route.name === "policy" ? () => setRoute({ name: "identity", identity: route.identity })
+    : route.name === "request" ? toRequests
+    : null;
+  return (
+    <>
+      <Header tab={tab} onTab={(name) => setRoute({ name })} onBack={back} onSignOut={onSignOut} signingOut={signingOut} pending={pending.status === "ready" ? pending.data.length : 0} />
+      <Suspense fallback={<Loading label="Loading…" />}>
+        {route.name === "identities" && <IdentitiesPage onOpen={(identity, fresh) => setRoute({ name: "identity", identity, fresh })} />}
+        {route.name === "identity" && (
+          <IdentityPage identity={route.identity} fresh={route.fresh} onPolicy={() => setRoute({ name: "policy", identity: route.identity })} onDestroyed={() => setRoute({ name: "identities" })} />
+        )}
+        {route.name === "policy" && <PolicyPage identity={route.identity} />}
+        {route.name === "requests" && <RequestsPage pending={pending} onRetry={pending.refresh} onOpen={(id) => setRoute({ name: "request", id })} />}
+        {route.name === "request" && <RequestPage key={route.id} id={route.id} onDone={toRequests} onChanged={pending.refresh} />}
+        {route.name === "activity" && <ActivityPage />}
+      </Suspense>
+    </>
+  );
+}
+
+/**
+ * In a browser the address bar names the open request (`#/requests/<id>`), and a pasted request
+ * link opens it. Inside Telegram the hash belongs to Telegram's launch parameters: left alone.
+ */
+function useBrowserHash(route: Route, setRoute: (route: Route) => void): void {
+  const host = useHost();
+  const browser = host.kind === "browser";
+  const wanted = hashForRoute(route);
+  useEffect(() => {
+    if (!browser || window.location.hash === wanted) return;
+    const { pathname, search } = window.location;
+    window.history.replaceState(null, "", `${pathname}${search}${wanted}`);
+  }, [browser, wanted]);
+  useEffect(() => {
+    if (!browser) return;
+    const onHash = () => {
+      const id = requestIdFromHash(window.location.hash);
+      if (id) setRoute({ name: "request", id });
+    };
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, [browser, setRoute]);
 }

@@ -1,4 +1,5 @@
 import type { AuditEvent } from "@clw/shared";
+import { formatSats } from "./amounts.js";
 
 const SOURCES: Record<string, string> = {
   api: "through the API",
@@ -43,6 +44,16 @@ export function describeEvent(event: AuditEvent, publicKeys?: ReadonlyMap<string
       return "Approved a sign-in";
     case "signin.deny":
       return "Denied a sign-in";
+    case "intent.create":
+      return typeof meta.amount_sats === "number" ? `Request to pay ${formatSats(meta.amount_sats)} with ${key}` : `Request to sign with ${key}`;
+    case "intent.approve":
+      return event.source === "system" ? `Approved a request for ${key} automatically (within policy)` : `Approved a request for ${key}`;
+    case "intent.deny":
+      return `Denied a request for ${key}`;
+    case "intent.expire":
+      return `A request for ${key} expired`;
+    case "policy.update":
+      return `Changed the policy of ${key}`;
     default:
       return `Recorded “${event.action}”`;
   }

@@ -4,13 +4,17 @@ import {
   isTMA,
   mainButton,
   miniApp,
+  retrieveLaunchParams,
   retrieveRawInitData,
   themeParams,
   viewport,
 } from "@telegram-apps/sdk-react";
 
-/** What the app knows about its host: inside Telegram (with its raw init data) or a browser. */
-export type Host = { kind: "telegram"; initData: string | undefined } | { kind: "browser" };
+/**
+ * What the app knows about its host: inside Telegram (its raw init data, and the start param of a
+ * `t.me/<bot>?startapp=…` link) or a browser.
+ */
+export type Host = { kind: "telegram"; initData: string | undefined; startParam?: string } | { kind: "browser" };
 
 /**
  * Detects Telegram and, when inside it, wires the native pieces: theme colours and viewport /
@@ -43,5 +47,11 @@ export function initHost(): Host {
   } catch {
     initData = undefined;
   }
-  return { kind: "telegram", initData };
+  let startParam: string | undefined;
+  try {
+    startParam = retrieveLaunchParams().tgWebAppStartParam;
+  } catch {
+    startParam = undefined;
+  }
+  return { kind: "telegram", initData, startParam };
 }

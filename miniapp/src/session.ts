@@ -10,11 +10,15 @@ export interface StoredSession {
   expiresAt: number;
   /** How the session was obtained, to pick the right way back when it ends. */
   via: "telegram" | "browser";
+  /** The bot's username, when sign-in named it (browser deep link): where to send the owner to decide. */
+  bot?: string;
 }
 
 /** Turns a fresh API session into what the tab stores. */
-export function toStoredSession(session: Session, via: StoredSession["via"], now = Date.now()): StoredSession {
-  return { token: session.token, user: session.user, expiresAt: now + session.expires_in * 1000, via };
+export function toStoredSession(session: Session, via: StoredSession["via"], now = Date.now(), bot?: string | null): StoredSession {
+  const stored: StoredSession = { token: session.token, user: session.user, expiresAt: now + session.expires_in * 1000, via };
+  if (bot) stored.bot = bot;
+  return stored;
 }
 
 /**

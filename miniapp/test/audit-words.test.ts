@@ -20,6 +20,16 @@ describe("activity in words", () => {
     expect(describeEvent(event("something.new", {}, null))).toBe("Recorded “something.new”");
   });
 
+  it("names payment requests, decisions and policy changes", () => {
+    expect(describeEvent(event("intent.create", { amount_sats: 42_000 }))).toBe("Request to pay 42,000 sats with key 1a2b3c4d…");
+    expect(describeEvent(event("intent.create", {}))).toBe("Request to sign with key 1a2b3c4d…");
+    expect(describeEvent({ ...event("intent.approve"), source: "miniapp" })).toBe("Approved a request for key 1a2b3c4d…");
+    expect(describeEvent({ ...event("intent.approve"), source: "system" })).toMatch(/automatically/);
+    expect(describeEvent(event("intent.deny"))).toBe("Denied a request for key 1a2b3c4d…");
+    expect(describeEvent(event("intent.expire"))).toBe("A request for key 1a2b3c4d… expired");
+    expect(describeEvent(event("policy.update"))).toBe("Changed the policy of key 1a2b3c4d…");
+  });
+
   it("says a single signature and a batch apart", () => {
     expect(describeEvent(event("identity.sign", { digest_hash: "ab" }))).toBe("Signed a digest with key 1a2b3c4d…");
     expect(describeEvent(event("identity.sign", { count: 3, digest_hashes: [] }))).toBe("Signed 3 digests with key 1a2b3c4d…");

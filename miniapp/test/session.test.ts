@@ -39,6 +39,13 @@ describe("the tab's session", () => {
     expect(storage.length).toBe(0);
   });
 
+  it("remembers the bot the browser sign-in went through, when known", () => {
+    const storage = memoryStorage();
+    saveSession(storage, toStoredSession(session, "browser", 1_000, "clw_test_bot"));
+    expect(loadSession(storage, 2_000)?.bot).toBe("clw_test_bot");
+    expect(toStoredSession(session, "browser", 1_000, null)).not.toHaveProperty("bot");
+  });
+
   it("clears on sign-out", () => {
     const storage = memoryStorage();
     saveSession(storage, toStoredSession(session, "telegram"));

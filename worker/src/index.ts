@@ -27,7 +27,7 @@ app.use(
       return allowed.includes(origin) ? origin : null;
     },
     allowHeaders: ["Authorization", "Content-Type"],
-    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+    allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
     exposeHeaders: ["Retry-After"],
     maxAge: 600,
   }),

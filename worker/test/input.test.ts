@@ -132,6 +132,8 @@ describe("CORS", () => {
     expect(ok.headers.get("access-control-allow-origin")).toBe(allowed);
     const pay = await call("OPTIONS", "/v1/identities", { headers: { origin: "https://pay.clw.cash", "access-control-request-method": "POST" } });
     expect(pay.headers.get("access-control-allow-origin")).toBe("https://pay.clw.cash");
+    const policy = await call("OPTIONS", `/v1/identities/${crypto.randomUUID()}/policy`, { headers: { origin: "https://pay.clw.cash", "access-control-request-method": "PUT" } });
+    expect(policy.headers.get("access-control-allow-methods")).toContain("PUT");
     const evil = await call("OPTIONS", "/v1/identities", { headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();
   });

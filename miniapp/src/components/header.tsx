@@ -1,17 +1,25 @@
 import { inTelegram, useBackButton, useHost } from "../host.js";
 
-export type Tab = "identities" | "activity";
+export type Tab = "identities" | "requests" | "activity";
+
+const TABS: readonly { name: Tab; label: string }[] = [
+  { name: "identities", label: "Keys" },
+  { name: "requests", label: "Requests" },
+  { name: "activity", label: "Activity" },
+];
 
 /**
  * The top of every signed-in screen: the back action (Telegram's BackButton, or a link in a
- * browser), tabs, and sign-out.
+ * browser), tabs (Requests with a badge while something waits for the owner), and sign-out.
  */
-export function Header({ tab, onTab, onBack, onSignOut, signingOut }: {
+export function Header({ tab, onTab, onBack, onSignOut, signingOut, pending = 0 }: {
   tab: Tab | null;
   onTab: (tab: Tab) => void;
   onBack: (() => void) | null;
   onSignOut: () => void;
   signingOut: boolean;
+  /** Requests waiting for the owner. */
+  pending?: number;
 }) {
   const host = useHost();
   useBackButton(onBack);
@@ -31,9 +39,14 @@ export function Header({ tab, onTab, onBack, onSignOut, signingOut }: {
       </div>
       {tab && (
         <nav className="tabs" aria-label="Sections">
-          {(["identities", "activity"] as const).map((name) => (
+          {TABS.map(({ name, label }) => (
             <button key={name} type="button" className={`tab ${tab === name ? "tab-active" : ""}`} aria-current={tab === name ? "page" : undefined} onClick={() => onTab(name)}>
-              {name === "identities" ? "Keys" : "Activity"}
+              {label}
+              {name === "requests" && pending > 0 && (
+                <span className="badge" data-testid="pending-count" aria-label={`${pending} waiting`}>
+                  {pending}
+                </span>
+              )}
             </button>
           ))}
         </nav>

@@ -10,7 +10,7 @@ import { failureMessage } from "../sign-in-flow.js";
 import { useAsync } from "../use-async.js";
 
 /** The owner's active keys, newest first, and the action that creates one. */
-export function IdentitiesPage({ onOpen }: { onOpen: (identity: Identity) => void }) {
+export function IdentitiesPage({ onOpen }: { onOpen: (identity: Identity, fresh?: boolean) => void }) {
   const { api } = useSession();
   const guarded = useGuarded();
   const list = useAsync(() => guarded(() => api.listIdentities()), "identities");
@@ -24,7 +24,7 @@ export function IdentitiesPage({ onOpen }: { onOpen: (identity: Identity) => voi
     try {
       const identity = await guarded(() => api.createIdentity());
       haptic.success();
-      onOpen(identity);
+      onOpen(identity, true);
     } catch (error) {
       haptic.error();
       setCreateError(failureMessage(error));

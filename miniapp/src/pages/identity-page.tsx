@@ -1,6 +1,7 @@
 import type { BitcoinNetwork, Identity } from "@clw/shared";
 import { useState } from "react";
 import { addressUri, identityAddress } from "../address.js";
+import { ApprovalOffer } from "../components/approval-offer.js";
 import { keyLabel } from "../audit-words.js";
 import { CopyButton } from "../components/copy-button.js";
 import { QrCode } from "../components/qr-code.js";
@@ -9,8 +10,11 @@ import { haptic } from "../host.js";
 import { useGuarded, useSession } from "../session-context.js";
 import { failureMessage } from "../sign-in-flow.js";
 
-/** One key: its public key, its Taproot address with a QR code, and destruction. */
-export function IdentityPage({ identity, onDestroyed }: { identity: Identity; onDestroyed: () => void }) {
+/**
+ * One key: its public key, its Taproot address with a QR code, its policy, and destruction.
+ * `fresh` (just created here) offers to turn approval on.
+ */
+export function IdentityPage({ identity, fresh = false, onPolicy, onDestroyed }: { identity: Identity; fresh?: boolean; onPolicy: () => void; onDestroyed: () => void }) {
   const [network, setNetwork] = useState<BitcoinNetwork>("mainnet");
   const address = identityAddress(identity.public_key, network);
   const label = keyLabel(identity.id, new Map([[identity.id, identity.public_key]]));
@@ -18,6 +22,7 @@ export function IdentityPage({ identity, onDestroyed }: { identity: Identity; on
     <main className="page">
       <h1 className="title">{label.charAt(0).toUpperCase() + label.slice(1)}</h1>
       <p className="hint">Created {new Date(identity.created_at).toLocaleString("en")}</p>
+      {fresh && <ApprovalOffer identityId={identity.id} />}
 
       <section className="card" aria-labelledby="address-heading">
         <div className="card-head">
@@ -47,6 +52,14 @@ export function IdentityPage({ identity, onDestroyed }: { identity: Identity; on
         <h2 id="key-heading">Public key</h2>
         <p className="mono break" data-testid="public-key">{identity.public_key}</p>
         <CopyButton value={identity.public_key} label="Copy public key" />
+      </section>
+
+      <section className="card" aria-labelledby="policy-heading">
+        <h2 id="policy-heading">Payment policy</h2>
+        <p className="hint">Approval, auto-approve amount, daily limit and allowed destinations for agents using this key.</p>
+        <button type="button" className="button button-secondary" onClick={onPolicy} data-testid="open-policy">
+          Edit policy ›
+        </button>
       </section>
 
       <DestroySection identity={identity} label={label} onDestroyed={onDestroyed} />

@@ -5,12 +5,14 @@ import { PrimaryButton } from "../components/primary-button.js";
 import { QrCode } from "../components/qr-code.js";
 import { ErrorNotice, Loading } from "../components/status.js";
 import { haptic, useHost } from "../host.js";
+import { botFromDeepLink } from "../routes.js";
 import { failureMessage, runSignIn, type SignInState } from "../sign-in-flow.js";
 
 export interface SignInPageProps {
   /** Why the owner is here again (e.g. the session expired), shown above the sign-in. */
   notice: string | null;
-  onSignedIn: (session: Session, via: "telegram" | "browser") => void;
+  /** `bot`: the bot's username when the browser sign-in's deep link named it. */
+  onSignedIn: (session: Session, via: "telegram" | "browser", bot?: string | null) => void;
 }
 
 /** Signing in: with init data inside Telegram, with a deep link / QR code in a browser. */
@@ -69,14 +71,19 @@ function telegramFailure(error: unknown): { title: string; message: string } {
 function BrowserSignIn({ onSignedIn }: SignInPageProps) {
   const [state, setState] = useState<SignInState | null>(null);
   const controller = useRef<AbortController | null>(null);
+  const bot = useRef<string | null>(null);
   useEffect(() => () => controller.current?.abort(), []);
 
   const start = (telegramUserId?: number) => {
     controller.current?.abort();
     const abort = new AbortController();
     controller.current = abort;
-    void runSignIn(createApi(), { telegramUserId, signal: abort.signal, onState: setState }).then((final) => {
-      if (final.status === "approved" && !abort.signal.aborted) onSignedIn(final.session, "browser");
+    const onState = (next: SignInState) => {
+      if (next.status === "waiting") bot.current = botFromDeepLink(next.challenge.deep_link);
+      setState(next);
+    };
+    void runSignIn(createApi(), { telegramUserId, signal: abort.signal, onState }).then((final) => {
+      if (final.status === "approved" && !abort.signal.aborted) onSignedIn(final.session, "browser", bot.current);
     });
   };
   const cancel = () => {
