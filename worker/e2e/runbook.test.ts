@@ -1,0 +1,131 @@
+/**
+ * docs/RUNBOOK.md, exercised: every command in its bash blocks must match a rule here, and each
+ * rule runs the command locally (`--local`, `--dry-run`, the local Bot API) or checks what it
+ * names against the repository. A command this file does not know fails the test.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT, wranglerEnv } from "../stack/components.js";
+import { startFakeTelegram } from "../stack/fake-telegram.js";
+import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
+import { runCommand } from "../stack/processes.js";
+
+const WRANGLER = path.join(REPO_ROOT, "node_modules", ".bin", "wrangler");
+let stack: LocalStack;
+let work: string;
+let state: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "clw-runbook-"));
+  state = path.join(work, "state");
+  stack = await startLocalStack({ persistDir: state });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+/** The runbook's commands: bash blocks, comments and variable assignments left out. */
+async function runbookCommands(): Promise<string[]> {
+  const text = await readFile(path.join(REPO_ROOT, "docs", "RUNBOOK.md"), "utf8");
+  const blocks = [...text.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const assignment = (l: string) => /^[A-Z_]+=/.test(l) && !/\b(pnpm|npx)\b/.test(l);
+  return blocks.flatMap((block) => block.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#") && !assignment(l)));
+}
+
+const wrangler = (args: string[], env: NodeJS.ProcessEnv = wranglerEnv()) => runCommand({ name: "wrangler", command: WRANGLER, args, cwd: REPO_ROOT, env: { ...env, CI: "1" } }, 120_000);
+const pnpm = (args: string[], env: NodeJS.ProcessEnv = process.env) => runCommand({ name: "pnpm", command: "pnpm", args, cwd: REPO_ROOT, env }, 120_000);
+const toml = () => readFile(path.join(REPO_ROOT, "wrangler.toml"), "utf8");
+const workerEnvSource = () => readFile(path.join(REPO_ROOT, "worker", "src", "env.ts"), "utf8");
+const rootScripts = async () => JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+const scriptsOf = async (pkg: string) => JSON.parse(await readFile(path.join(REPO_ROOT, pkg, "package.json"), "utf8")).scripts as Record<string, string>;
+
+/** `--remote` / `--env production` run against the local state instead. */
+const localised = (args: string[]) => [...args.filter((a) => a !== "--remote" && a !== "--env" && a !== "production"), "--local", "--persist-to", state];
+
+type Rule = [RegExp, (command: string, match: RegExpMatchArray) => Promise<void>];
+
+const RULES: Rule[] = [
+  [/^npx wrangler d1 create (\S+)$/, async (_, m) => expect(await toml()).toMatch(new RegExp(`binding = "DB"\\s*\\ndatabase_name = "${m[1]}"`))],
+  [/^npx wrangler kv namespace create (\S+)$/, async (_, m) => expect((await toml()).match(new RegExp(`binding = "${m[1]}"`, "g"))).toHaveLength(2)],
+  [/^npx wrangler d1 migrations apply clw-cash-db (.+)$/, async (_, m) => void (await wrangler(["d1", "migrations", "apply", "clw-cash-db", ...localised(m[1]!.split(" "))]))],
+  [/^echo .* \| npx wrangler secret put (\w+)( --env production)?$/, async (_, m) => expect(await workerEnvSource()).toContain(`${m[1]}?: string;`)],
+  [/^npx wrangler secret (put|delete) (\w+) --env production$/, async (_, m) => expect(await workerEnvSource()).toContain(`${m[2]}?: string;`)],
+  [/^npx wrangler deploy( --env production)?$/, async (_, m) => {
+    const env = m[1] ? ["--env", "production"] : [];
+    const out = await wrangler(["deploy", "--dry-run", "--outdir", path.join(work, `dist${m[1] ? "-production" : ""}`), ...env]);
+    expect(out).toMatch(/--dry-run: exiting now/);
+    // Production is its own Worker and can never run in test mode.
+    expect(out).toContain(m[1] ? 'env.ENVIRONMENT ("production")' : 'env.ENVIRONMENT ("development")');
+    if (m[1]) expect(out).toContain('env.ALLOW_TEST_AUTH ("false")');
+  }],
+  [/^TELEGRAM_BOT_TOKEN=\S+ TELEGRAM_WEBHOOK_SECRET=\S+ WEBHOOK_URL=(\S+) MINIAPP_URL=(\S+) pnpm telegram:setup$/, async (_, m) => {
+    const token = "321:runbook-token";
+    const telegram = await startFakeTelegram(token);
+    try {
+      await pnpm(["telegram:setup"], { ...process.env, TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: "runbook-secret-0123456789", WEBHOOK_URL: m[1], MINIAPP_URL: m[2], TELEGRAM_API_ROOT: telegram.apiRoot });
+      expect(telegram.calls().map((c) => c.method)).toEqual(["setWebhook", "setMyCommands", "setChatMenuButton", "getWebhookInfo"]);
+    } finally {
+      await telegram.close();
+    }
+  }],
+  [/^pnpm --filter \.\/miniapp build$/, async () => {
+    await pnpm(["--filter", "./miniapp", "build"]);
+    expect(existsSync(path.join(REPO_ROOT, "miniapp", "dist", "index.html"))).toBe(true);
+  }],
+  [/^npx wrangler pages deploy (\S+) --project-name=clw-cash-web$/, async (_, m) => expect(m[1]).toBe("miniapp/dist")],
+  [/^pnpm (dev|telegram:setup|migrate:import-backups)$/, async (_, m) => expect(await rootScripts()).toHaveProperty(m[1]!)],
+  [/^npx wrangler dev$/, async () => expect(await toml()).toMatch(/^main = "worker\/src\/index.ts"$/m)],
+  [/^pnpm --filter \.\/(enclave|miniapp) (start|dev)$/, async (_, m) => expect(await scriptsOf(m[1]!)).toHaveProperty(m[2]!)],
+  [/^curl "?https:\/\/api\.clw\.cash(\/health(\?deep=1)?)"?$/, async (_, m) => {
+    const res = await fetch(`${stack.apiUrl}${m[1]}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, service: "api" });
+  }],
+  [/^npx wrangler tail( --env production)?$/, async () => expect(await toml()).toMatch(/^name = "clw-cash-api-dev"$/m)],
+  [/^npx wrangler d1 execute clw-cash-db (.*)--command="(.+)"$/, async (_, m) => {
+    const out = await wrangler(["d1", "execute", "clw-cash-db", ...localised(m[1]!.trim().split(" ")), "--command", m[2]!, "--json"]);
+    expect(out).toContain("count(*)");
+  }],
+  [/^npx wrangler kv key list --binding=(\w+) (.*)$/, async (_, m) => void (await wrangler(["kv", "key", "list", "--binding", m[1]!, ...localised(m[2]!.split(" "))]))],
+  [/^npx wrangler rollback --env production$/, async () => expect(await toml()).toMatch(/\[env\.production\]\nname = "clw-cash-api"/)],
+  [/^pnpm migrate:import-backups (\S+) --out (\S+)$/, async () => {
+    const id = crypto.randomUUID();
+    const file = path.join(work, "key-backups.json");
+    const record = { identity_id: id, alg: "secp256k1", sealed_key: `v1.local.${"A".repeat(80)}`, created_at: "2026-10-01T12:00:00Z", updated_at: "2026-10-01T12:00:00Z" };
+    await writeFile(file, JSON.stringify({ [id]: record }));
+    await pnpm(["migrate:import-backups", file, "--out", path.join(work, "migration.sql")]);
+    expect(await readFile(path.join(work, "migration.sql"), "utf8")).toContain(`INSERT INTO key_backups`);
+  }],
+  [/^npx wrangler d1 execute clw-cash-db --env production --remote --file=(\S+)$/, async () => {
+    // The file from the rule above: it names an identity this fresh database does not have, so D1 must refuse it whole.
+    const failure = await wrangler(["d1", "execute", "clw-cash-db", ...localised([]), "--file", path.join(work, "migration.sql")]).catch((e: Error) => e.message);
+    expect(failure).toMatch(/FOREIGN KEY/i);
+  }],
+  [/^ENCLAVE_URL=(\S+) INTERNAL_API_KEY=\S+ EV_APP_ID=\S+ EV_API_KEY=\S+ EV_ATTESTATION_PCR0=\S+ EV_ATTESTATION_PCR1=\S+ EV_ATTESTATION_PCR2=\S+ pnpm --filter \.\/enclave check$/, async (_, m) => {
+    const { EV_ATTESTATION_PCR0: _a, EV_ATTESTATION_PCR1: _b, EV_ATTESTATION_PCR2: _c, ...env } = process.env;
+    // Without the expectations, the enclave host itself is refused; the local signer answers.
+    const refused = await pnpm(["--filter", "./enclave", "check"], { ...env, ENCLAVE_URL: m[1] }).catch((e: Error) => e.message);
+    expect(refused).toMatch(/set EV_ATTESTATION_PCR0/);
+    const out = await pnpm(["--filter", "./enclave", "check"], { ...env, ENCLAVE_URL: stack.enclaveUrl, INTERNAL_API_KEY: stack.secrets.INTERNAL_API_KEY });
+    expect(out).toMatch(/health: 200/);
+    expect(out).toMatch(/internal API key: accepted/);
+  }],
+];
+
+describe("docs/RUNBOOK.md", () => {
+  it("every command in it is known and works against this repository", async () => {
+    const commands = await runbookCommands();
+    expect(commands.length).toBeGreaterThan(25);
+    const unknown = commands.filter((c) => !RULES.some(([re]) => re.test(c)));
+    expect(unknown, "commands the runbook test does not know").toEqual([]);
+    for (const command of commands) {
+      const [re, exercise] = RULES.find(([r]) => r.test(command))!;
+      await exercise(command, command.match(re)!);
+    }
+  }, 600_000);
+});
