@@ -45,7 +45,7 @@ export function auditQuery(db: Db, input: AuditInput, nowMs: number) {
  * The audit row for a change made earlier in the same batch, written only if that change
  * happened (the sign intent `intentId` exists). The caller logs it (`logAudit`) once it did.
  */
-export function auditIfExistsQuery(db: Db, input: AuditInput, nowMs: number, intentId: string) {
+export function auditIfExistsQuery(input: AuditInput, nowMs: number, intentId: string) {
   const values = toRow(input, nowMs);
   const columns = Object.keys(values) as (keyof typeof values)[];
   return sql`INSERT INTO audit_events (${sql.join(columns.map((c) => sql.ref(c)))})

@@ -5,6 +5,7 @@ import type { SignIntentsTable } from "../db/schema.js";
 import { insertReservedIntentQuery } from "../db/sign-intents.js";
 import { findIdentity, findIdentityForSession } from "../db/identities.js";
 import { consumeTickets, isTicketUsed, releaseTickets, type TicketUse } from "../db/ticket-uses.js";
+import { findUserById } from "../db/users.js";
 import { AppError } from "../errors.js";
 import { SignerError } from "../signer-client.js";
 import { auditIfExistsQuery, auditQuery, logAudit, recordAudit, type AuditInput } from "./audit.js";
@@ -51,7 +52,8 @@ export async function createSignIntent(deps: Deps, auth: AuthContext, identityId
   const hash = digestHash(request.digest);
   if (verdict.kind === "approval") {
     await precheckDailyLimit(deps, identityId, policy, request.payment);
-    const owner = await deps.dbh.db.selectFrom("users").select("telegram_user_id").where("id", "=", auth.userId).executeTakeFirstOrThrow();
+    const owner = await findUserById(deps.dbh.db, auth.userId);
+    if (!owner) throw new AppError(401, "unauthorized", "the session's user no longer exists");
     const pending = await createPendingIntent(
       deps,
       { identityId, userId: auth.userId, ownerTelegramId: owner.telegram_user_id, digest: request.digest, digestHash: hash, payment: request.payment, requestedBy: request.requestedBy ?? null },
@@ -90,7 +92,6 @@ interface Reservation {
  * @throws AppError 403 `policy_denied` when the limit would be exceeded.
  */
 async function reserveByPolicy(deps: Deps, r: Reservation): Promise<void> {
-  const { db } = deps.dbh;
   const payment = r.request.payment!;
   const at = new Date(r.nowMs).toISOString();
   const row: SignIntentsTable = {
@@ -104,7 +105,7 @@ async function reserveByPolicy(deps: Deps, r: Reservation): Promise<void> {
     { action: "intent.create", userId: r.auth.userId, identityId: r.identityId, source: r.source, metadata },
     { action: "intent.approve", userId: r.auth.userId, identityId: r.identityId, source: "system", metadata },
   ];
-  const [reserved] = await runBatch(deps.dbh, [insertReservedIntentQuery(row, r.nowMs), ...events.map((e) => auditIfExistsQuery(db, e, r.nowMs, r.intentId))]);
+  const [reserved] = await runBatch(deps.dbh, [insertReservedIntentQuery(row, r.nowMs), ...events.map((e) => auditIfExistsQuery(e, r.nowMs, r.intentId))]);
   if (!reserved?.length) throw dailyLimitDenied(r.policy.daily_limit_sats);
   for (const event of events) logAudit(event, r.nowMs);
 }
