@@ -1,36 +1,18 @@
 import { randomInt } from "node:crypto";
 import { ClwApiError, createClient, verifySchnorr, type ClwClient } from "@clw/shared";
 import { sign as signInitData } from "@telegram-apps/init-data-node/web";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
-import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
-import { randomDigest } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { randomDigest, BOT_TOKEN, useBotStack, WEBHOOK_SECRET } from "./support.js";
 
-const TOKEN = "555555555:e2e-payments-token-for-the-local-bot-api";
-const SECRET = "e2e-payments-webhook-secret-0123";
+const bot = useBotStack();
 const ALICE = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
 const BOB = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy";
-
-let telegram: FakeTelegram;
-let stack: LocalStack;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram(TOKEN);
-  stack = await startLocalStack({
-    vars: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BOT_USERNAME: "clw_pay_bot", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.apiRoot },
-  });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  await telegram?.close();
-});
 
 /** The owner signs in from the Mini App; the agent works with the same session. */
 async function ownerWithKey(policy: Partial<Parameters<ClwClient["setPolicy"]>[1]> = {}) {
   const telegramUserId = randomInt(1e6, 1e9);
-  const client = createClient({ baseUrl: stack.apiUrl });
-  await client.authWithTelegram(await signInitData({ user: { id: telegramUserId, first_name: "Owner" } }, TOKEN, new Date()));
+  const client = createClient({ baseUrl: bot().stack.apiUrl });
+  await client.authWithTelegram(await signInitData({ user: { id: telegramUserId, first_name: "Owner" } }, BOT_TOKEN, new Date()));
   const identity = await client.createIdentity();
   await client.setPolicy(identity.id, { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null, ...policy });
   return { telegramUserId, client, identity };
@@ -40,7 +22,7 @@ async function ownerWithKey(policy: Partial<Parameters<ClwClient["setPolicy"]>[1
 async function press(ownerTelegramId: number, action: "approve" | "deny", fromUserId = ownerTelegramId) {
   let data: string | undefined;
   for (let i = 0; i < 50 && !data; i++) {
-    const message = telegram.calls().filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) === ownerTelegramId).at(-1);
+    const message = bot().telegram.calls().filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) === ownerTelegramId).at(-1);
     const buttons = (message?.payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)?.inline_keyboard?.flat() ?? [];
     data = buttons.find((b) => b.callback_data?.startsWith(`intent:${action}:`))?.callback_data;
     if (!data) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -48,7 +30,7 @@ async function press(ownerTelegramId: number, action: "approve" | "deny", fromUs
   if (!data) throw new Error("the owner never got the request in Telegram");
   const chat = { id: ownerTelegramId, type: "private", first_name: "Owner" };
   const update = { update_id: randomInt(1, 2 ** 31), callback_query: { id: `cb-${randomInt(1e9)}`, from: { id: fromUserId, is_bot: false, first_name: "X" }, chat_instance: "ci", data, message: { message_id: 1, date: 0, chat, text: "…" } } };
-  const res = await fetch(`${stack.apiUrl}/telegram-webhook`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET }, body: JSON.stringify(update) });
+  const res = await fetch(`${bot().stack.apiUrl}/telegram-webhook`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET }, body: JSON.stringify(update) });
   expect(res.status).toBe(200);
 }
 

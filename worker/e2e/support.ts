@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { ClwApiError, createClient, type ClwClient, type Session } from "@clw/shared";
 import { afterAll, beforeAll, expect } from "vitest";
+import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../stack/local-stack.js";
 
 /**
@@ -102,3 +103,37 @@ export function expectErrorBody(answer: RawAnswer, status?: number, code?: strin
   if (code) expect((answer.json as { code: string }).code).toBe(code);
 }
 
+
+/** The bot's credentials in a stack started by `useBotStack`. */
+export const BOT_TOKEN = "987654321:e2e-token-for-the-local-bot-api";
+export const WEBHOOK_SECRET = "e2e-webhook-secret-0123456789";
+
+export interface BotStack {
+  stack: LocalStack;
+  telegram: FakeTelegram;
+}
+
+/**
+ * Starts a local Bot API and a local stack whose bot talks to it (token, username, webhook
+ * secret set) in `beforeAll`, and stops both in `afterAll`.
+ * @returns a getter for both; it throws if called before `beforeAll` ran.
+ */
+export function useBotStack(options: Omit<LocalStackOptions, "vars"> = {}): () => BotStack {
+  let running: BotStack | undefined;
+  beforeAll(async () => {
+    const telegram = await startFakeTelegram(BOT_TOKEN);
+    const vars = { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: "clw_e2e_bot", TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELEGRAM_API_ROOT: telegram.apiRoot };
+    running = { telegram, stack: await startLocalStack({ ...options, vars }).catch(async (error: unknown) => {
+      await telegram.close();
+      throw error;
+    }) };
+  });
+  afterAll(async () => {
+    await running?.stack.stop();
+    await running?.telegram.close();
+  });
+  return () => {
+    if (!running) throw new Error("the bot stack is not running (beforeAll failed?)");
+    return running;
+  };
+}

@@ -1,28 +1,11 @@
 import { randomInt } from "node:crypto";
 import { createClient, verifySchnorr } from "@clw/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { BOT_TOKEN, useBotStack, WEBHOOK_SECRET } from "./support.js";
 import { REPO_ROOT } from "../stack/components.js";
-import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
-import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
 import { runCommand } from "../stack/processes.js";
 
-const TOKEN = "987654321:e2e-token-for-the-local-bot-api";
-const SECRET = "e2e-webhook-secret-0123456789";
-
-let telegram: FakeTelegram;
-let stack: LocalStack;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram(TOKEN);
-  stack = await startLocalStack({
-    vars: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BOT_USERNAME: "clw_e2e_bot", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.apiRoot },
-  });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  await telegram?.close();
-});
+const bot = useBotStack();
 
 let updateId = randomInt(1, 1e9);
 function textUpdate(userId: number, text: string) {
@@ -37,14 +20,14 @@ function callbackUpdate(userId: number, data: string) {
   return { update_id: updateId++, callback_query: { id: `cb-${updateId}`, from: { id: userId, is_bot: false, first_name: "Owner" }, chat_instance: "ci", data, message } };
 }
 
-async function post(update: unknown, secret: string | null = SECRET) {
+async function post(update: unknown, secret: string | null = WEBHOOK_SECRET) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (secret) headers["x-telegram-bot-api-secret-token"] = secret;
-  return fetch(`${stack.apiUrl}/telegram-webhook`, { method: "POST", headers, body: JSON.stringify(update) });
+  return fetch(`${bot().stack.apiUrl}/telegram-webhook`, { method: "POST", headers, body: JSON.stringify(update) });
 }
 
 const saidTo = (chatId: number) =>
-  telegram.calls().filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload.chat_id) === chatId).map((c) => String(c.payload.text));
+  bot().telegram.calls().filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload.chat_id) === chatId).map((c) => String(c.payload.text));
 
 describe("the bot through wrangler dev and a local Bot API", () => {
   it("telegram:setup registers the webhook with its secret, the commands and the Mini App button", async () => {
@@ -53,10 +36,10 @@ describe("the bot through wrangler dev and a local Bot API", () => {
       command: "pnpm",
       args: ["telegram:setup"],
       cwd: REPO_ROOT,
-      env: { ...process.env, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.apiRoot, WEBHOOK_URL: `${stack.apiUrl}/telegram-webhook`, MINIAPP_URL: "https://pay.clw.cash" },
+      env: { ...process.env, TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELEGRAM_API_ROOT: bot().telegram.apiRoot, WEBHOOK_URL: `${bot().stack.apiUrl}/telegram-webhook`, MINIAPP_URL: "https://pay.clw.cash" },
     });
-    const byMethod = Object.fromEntries(telegram.calls().map((c) => [c.method, c.payload]));
-    expect(byMethod.setWebhook).toMatchObject({ url: `${stack.apiUrl}/telegram-webhook`, secret_token: SECRET });
+    const byMethod = Object.fromEntries(bot().telegram.calls().map((c) => [c.method, c.payload]));
+    expect(byMethod.setWebhook).toMatchObject({ url: `${bot().stack.apiUrl}/telegram-webhook`, secret_token: WEBHOOK_SECRET });
     expect(JSON.stringify(byMethod.setMyCommands)).toContain("identities");
     expect(byMethod.setChatMenuButton).toMatchObject({ menu_button: { type: "web_app", web_app: { url: "https://pay.clw.cash" } } });
   });
@@ -83,13 +66,13 @@ describe("the bot through wrangler dev and a local Bot API", () => {
 
   it("signs another client in only after the owner approves in chat", async () => {
     const owner = randomInt(1e6, 1e9);
-    const client = createClient({ baseUrl: stack.apiUrl });
+    const client = createClient({ baseUrl: bot().stack.apiUrl });
     const challenge = await client.createChallenge({ client_label: "e2e agent" });
     const code = new URL(challenge.deep_link!).searchParams.get("start")!;
     await post(textUpdate(owner, `/start ${code}`));
     expect(saidTo(owner).at(-1)).toContain(challenge.confirmation_code);
     expect((await client.verify(challenge.challenge_id)).status).toBe("pending");
-    const challengeRow = telegram.calls().filter((c) => Number(c.payload.chat_id) === owner).at(-1)!;
+    const challengeRow = bot().telegram.calls().filter((c) => Number(c.payload.chat_id) === owner).at(-1)!;
     const approve = (challengeRow.payload.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard[0]![0]!.callback_data;
     await post(callbackUpdate(owner, approve));
     const verified = await client.verify(challenge.challenge_id);
