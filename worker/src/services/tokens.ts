@@ -14,6 +14,18 @@ import { AppError } from "../errors.js";
 
 type Unsigned<T> = Omit<T, "iss" | "aud" | "iat" | "exp">;
 
+const keys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+
+/** The HMAC key for a secret, imported once per isolate rather than on every JWT. */
+function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 async function mint(claims: Record<string, unknown>, typ: string, audience: string, secret: Uint8Array, ttlSeconds: number, nowMs: number) {
   const iat = Math.floor(nowMs / 1000);
   return new SignJWT(claims)
@@ -22,7 +34,7 @@ async function mint(claims: Record<string, unknown>, typ: string, audience: stri
     .setAudience(audience)
     .setIssuedAt(iat)
     .setExpirationTime(iat + ttlSeconds)
-    .sign(secret);
+    .sign(await hmacKey(secret));
 }
 
 /** Signs a session token (HS256, session secret, `session+jwt`). */
@@ -41,7 +53,7 @@ type VerifyOptions = Parameters<typeof jwtVerify>[2];
 async function verifyWithAny(token: string, secrets: Uint8Array[], options: VerifyOptions) {
   for (const [i, secret] of secrets.entries()) {
     try {
-      return (await jwtVerify(token, secret, options)).payload;
+      return (await jwtVerify(token, await hmacKey(secret), options)).payload;
     } catch (error) {
       if (!(error instanceof errors.JWSSignatureVerificationFailed) || i === secrets.length - 1) throw error;
     }
