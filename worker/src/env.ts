@@ -78,11 +78,12 @@ export interface Config {
   challengeTtlSeconds: number;
   rateLimit: { windowMs: number; perUser: number; perIdentitySign: number };
   internalApiKey: string;
+  /** Signs tickets and sessions. */
   ticketSecret: Uint8Array;
   sessionSecret: Uint8Array;
-  /** Secrets whose tokens are still accepted: the current one, then (during a rotation) the previous. */
-  ticketSecrets: Uint8Array[];
-  sessionSecrets: Uint8Array[];
+  /** Still accepted, never used to sign, while a rotation is under way (`*_PREVIOUS`). */
+  previousTicketSecret?: Uint8Array;
+  previousSessionSecret?: Uint8Array;
   telegram: { botToken?: string; botUsername?: string; webhookSecret?: string; apiRoot: string; adminChatId?: string };
   miniAppUrl: string;
   /** How long a payment or signing request waits for the owner. */
@@ -93,8 +94,6 @@ export interface Config {
   initDataMaxAgeSeconds: number;
   evApiKey?: string;
 }
-
-const isSet = (value: string | undefined): value is string => Boolean(value);
 
 /** Raised when a var or secret is missing or invalid; the message names the variable. */
 export class ConfigError extends Error {
@@ -130,8 +129,8 @@ export function parseConfig(env: Env): Config {
     internalApiKey: v.INTERNAL_API_KEY,
     ticketSecret: encoder.encode(v.TICKET_SIGNING_SECRET),
     sessionSecret: encoder.encode(v.SESSION_SIGNING_SECRET),
-    ticketSecrets: [v.TICKET_SIGNING_SECRET, v.TICKET_SIGNING_SECRET_PREVIOUS].filter(isSet).map((s) => encoder.encode(s)),
-    sessionSecrets: [v.SESSION_SIGNING_SECRET, v.SESSION_SIGNING_SECRET_PREVIOUS].filter(isSet).map((s) => encoder.encode(s)),
+    previousTicketSecret: v.TICKET_SIGNING_SECRET_PREVIOUS ? encoder.encode(v.TICKET_SIGNING_SECRET_PREVIOUS) : undefined,
+    previousSessionSecret: v.SESSION_SIGNING_SECRET_PREVIOUS ? encoder.encode(v.SESSION_SIGNING_SECRET_PREVIOUS) : undefined,
     telegram: {
       botToken: v.TELEGRAM_BOT_TOKEN,
       botUsername: v.TELEGRAM_BOT_USERNAME,

@@ -131,7 +131,7 @@ export async function openSession(deps: Deps, user: User, source: Source, challe
  * @throws AppError 401 `unauthorized` for an invalid or expired token; 429 when limited.
  */
 export async function readSessionToken(deps: Deps, token: string): Promise<AuthContext> {
-  const claims = await verifySessionToken(token, deps.config.sessionSecrets);
+  const claims = await verifySessionToken(token, deps.config.sessionSecret, deps.config.previousSessionSecret);
   await enforceRateLimits(deps, [{ key: `user:${claims.sub}`, limit: deps.config.rateLimit.perUser }]);
   return { userId: claims.sub, sessionId: claims.jti };
 }

@@ -117,7 +117,7 @@ async function reserveByPolicy(deps: Deps, r: Reservation): Promise<void> {
  * @throws AppError 401/403/409/410 for ticket problems, 404/409 for the identity, 502/503 for the enclave.
  */
 export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: string, digest: string, ticket: string, source: Source): Promise<string> {
-  const claims = await verifyTicket(ticket, deps.config.ticketSecrets);
+  const claims = await verifyTicket(ticket, deps.config.ticketSecret, deps.config.previousTicketSecret);
   const hash = digestHash(digest);
   if (claims.iid !== identityId || claims.dgh !== hash || claims.sub !== auth.userId) {
     throw new AppError(403, "ticket_mismatch", "this ticket was issued for another identity, owner or digest");

@@ -49,25 +49,23 @@ export function mintTicket(claims: Unsigned<TicketClaims>, secret: Uint8Array, t
 
 type VerifyOptions = Parameters<typeof jwtVerify>[2];
 
-/** Verifies with the first secret whose signature matches (current, then previous during a rotation). */
-async function verifyWithAny(token: string, secrets: Uint8Array[], options: VerifyOptions) {
-  for (const [i, secret] of secrets.entries()) {
-    try {
-      return (await jwtVerify(token, await hmacKey(secret), options)).payload;
-    } catch (error) {
-      if (!(error instanceof errors.JWSSignatureVerificationFailed) || i === secrets.length - 1) throw error;
-    }
+/** Verifies with the current secret or, when its signature does not match and a rotation is under way, the previous one. */
+async function verifyWithEither(token: string, current: Uint8Array, previous: Uint8Array | undefined, options: VerifyOptions) {
+  try {
+    return (await jwtVerify(token, await hmacKey(current), options)).payload;
+  } catch (error) {
+    if (!previous || !(error instanceof errors.JWSSignatureVerificationFailed)) throw error;
+    return (await jwtVerify(token, await hmacKey(previous), options)).payload;
   }
-  throw new errors.JWSSignatureVerificationFailed();
 }
 
 /**
  * Verifies a session token against the current session secret or, during a rotation, the previous.
  * @throws AppError 401 `unauthorized` for anything but a valid, unexpired session token.
  */
-export async function verifySessionToken(token: string, secrets: Uint8Array[]): Promise<SessionClaims> {
+export async function verifySessionToken(token: string, secret: Uint8Array, previous?: Uint8Array): Promise<SessionClaims> {
   try {
-    const payload = await verifyWithAny(token, secrets, { algorithms: ["HS256"], issuer: TOKEN_ISSUER, audience: SESSION_AUDIENCE, typ: SESSION_TYP });
+    const payload = await verifyWithEither(token, secret, previous, { algorithms: ["HS256"], issuer: TOKEN_ISSUER, audience: SESSION_AUDIENCE, typ: SESSION_TYP });
     return sessionClaimsSchema.parse(payload);
   } catch {
     throw new AppError(401, "unauthorized", "the session token is invalid or expired");
@@ -78,9 +76,9 @@ export async function verifySessionToken(token: string, secrets: Uint8Array[]): 
  * Verifies a ticket's signature (current or, during a rotation, previous ticket secret), type and expiry.
  * @throws AppError 410 `ticket_expired`, or 401 `invalid_ticket` for anything that is not a ticket.
  */
-export async function verifyTicket(ticket: string, secrets: Uint8Array[]): Promise<TicketClaims> {
+export async function verifyTicket(ticket: string, secret: Uint8Array, previous?: Uint8Array): Promise<TicketClaims> {
   try {
-    const payload = await verifyWithAny(ticket, secrets, { algorithms: ["HS256"], issuer: TOKEN_ISSUER, audience: TICKET_AUDIENCE, typ: TICKET_TYP });
+    const payload = await verifyWithEither(ticket, secret, previous, { algorithms: ["HS256"], issuer: TOKEN_ISSUER, audience: TICKET_AUDIENCE, typ: TICKET_TYP });
     return ticketClaimsSchema.parse(payload);
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw new AppError(410, "ticket_expired", "the ticket has expired");
