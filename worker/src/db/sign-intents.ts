@@ -1,3 +1,4 @@
+import type { Payment } from "@clw/shared";
 import { sql, type RawBuilder } from "kysely";
 import type { Db } from "./client.js";
 import type { SignIntentsTable } from "./schema.js";
@@ -8,22 +9,26 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Satoshis an identity has committed over the rolling 24 hours before `nowMs`: payments used,
  * and payments approved whose ticket can still be used (an expired unused ticket releases them).
  */
-export function spentSql(identityId: RawBuilder<unknown> | string, nowMs: number) {
-  const id = typeof identityId === "string" ? sql`${identityId}` : identityId;
+function spentSql(id: RawBuilder<unknown>, nowMs: number) {
   return sql<number>`(SELECT COALESCE(SUM(s.amount_sats), 0) FROM sign_intents s
     WHERE s.identity_id = ${id} AND s.approved_ms > ${nowMs - DAY_MS}
       AND (s.status = 'used' OR (s.status = 'approved' AND s.ticket_expires_ms > ${nowMs})))`;
 }
 
 /** The daily limit check, true when `amount` still fits (no policy row or no limit: always). */
-function fitsDailyLimit(identityId: RawBuilder<unknown> | string, amount: RawBuilder<unknown> | number, nowMs: number) {
-  const id = typeof identityId === "string" ? sql`${identityId}` : identityId;
+function fitsDailyLimit(id: RawBuilder<unknown>, amount: RawBuilder<unknown>, nowMs: number) {
   const limit = sql`(SELECT daily_limit_sats FROM identity_policies WHERE identity_id = ${id})`;
-  return sql`(${limit} IS NULL OR ${spentSql(identityId, nowMs)} + ${amount} <= ${limit})`;
+  return sql`(${limit} IS NULL OR ${spentSql(id, nowMs)} + ${amount} <= ${limit})`;
+}
+
+/** The payment a request carries, if any, as the contract shapes it. */
+export function paymentOf(row: Pick<SignIntentsTable, "amount_sats" | "destination" | "memo">): Payment | null {
+  if (row.amount_sats === null || row.destination === null) return null;
+  return { amount_sats: row.amount_sats, destination: row.destination, ...(row.memo ? { memo: row.memo } : {}) };
 }
 
 export async function spentToday(db: Db, identityId: string, nowMs: number): Promise<number> {
-  const row = await sql<{ spent: number }>`SELECT ${spentSql(identityId, nowMs)} AS spent`.execute(db);
+  const row = await sql<{ spent: number }>`SELECT ${spentSql(sql`${identityId}`, nowMs)} AS spent`.execute(db);
   return Number(row.rows[0]?.spent ?? 0);
 }
 
@@ -39,7 +44,7 @@ export function insertReservedIntentQuery(row: SignIntentsTable, nowMs: number) 
   const columns = Object.keys(row) as (keyof SignIntentsTable)[];
   const values = columns.map((c) => sql`${row[c]}`);
   return sql<{ id: string }>`INSERT INTO sign_intents (${sql.join(columns.map((c) => sql.ref(c)))})
-    SELECT ${sql.join(values)} WHERE ${fitsDailyLimit(row.identity_id, row.amount_sats ?? 0, nowMs)}
+    SELECT ${sql.join(values)} WHERE ${fitsDailyLimit(sql`${row.identity_id}`, sql`${row.amount_sats ?? 0}`, nowMs)}
     RETURNING id`;
 }
 

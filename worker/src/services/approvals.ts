@@ -2,7 +2,7 @@ import type { IntentDecision } from "@clw/bot";
 import type { IntentState, Payment, PendingIntent } from "@clw/shared";
 import { findPolicy } from "../db/policies.js";
 import type { SignIntentsTable } from "../db/schema.js";
-import { approveIntent, denyIntent, expireIntent, findIntentWithOwner, insertIntent, listIntents } from "../db/sign-intents.js";
+import { approveIntent, denyIntent, expireIntent, findIntentWithOwner, insertIntent, listIntents, paymentOf } from "../db/sign-intents.js";
 import { AppError } from "../errors.js";
 import { recordAudit } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
@@ -105,7 +105,7 @@ async function toState(deps: Deps, intent: SignIntentsTable): Promise<IntentStat
     identity_id: intent.identity_id,
     status: intent.status,
     digest_hash: intent.digest_hash,
-    payment: intent.amount_sats && intent.destination ? { amount_sats: intent.amount_sats, destination: intent.destination, ...(intent.memo ? { memo: intent.memo } : {}) } : null,
+    payment: paymentOf(intent),
     requested_by: intent.requested_by,
     created_at: intent.created_at,
     expires_at: new Date(intent.expires_ms).toISOString(),

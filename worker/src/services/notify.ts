@@ -1,6 +1,6 @@
 import { approvalRequestMessage, intentOutcomeText, type IntentDecision } from "@clw/bot";
 import { Api } from "grammy";
-import { setIntentMessage } from "../db/sign-intents.js";
+import { paymentOf, setIntentMessage } from "../db/sign-intents.js";
 import type { SignIntentsTable } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 
@@ -25,9 +25,8 @@ function api(deps: Deps): Api | null {
 export function notifyOwner(deps: Deps, intent: SignIntentsTable, ownerTelegramId: number): void {
   const bot = api(deps);
   if (!bot) return;
-  const payment = intent.amount_sats && intent.destination ? { amount_sats: intent.amount_sats, destination: intent.destination, memo: intent.memo ?? undefined } : null;
   const message = approvalRequestMessage(
-    { id: intent.id, identityId: intent.identity_id, digestHash: intent.digest_hash, payment, requestedBy: intent.requested_by, expiresAt: new Date(intent.expires_ms).toISOString() },
+    { id: intent.id, identityId: intent.identity_id, digestHash: intent.digest_hash, payment: paymentOf(intent), requestedBy: intent.requested_by, expiresAt: new Date(intent.expires_ms).toISOString() },
     reviewUrl(deps, intent.id),
   );
   deps.defer(
