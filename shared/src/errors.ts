@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   "policy_denied",
   "approval_required",
   "intent_expired",
+  "intent_decided",
   "test_auth_disabled",
   "enclave_unavailable",
   "enclave_error",

@@ -5,7 +5,7 @@ import { AppError, badRequest } from "../errors.js";
 import { requireSession } from "../middleware/auth.js";
 import type { AppContext, AppEnv } from "../middleware/context.js";
 import { jsonBody, queryParams } from "../middleware/input.js";
-import { decideIntent, getIntentState, listIntentStates } from "../services/approvals.js";
+import { decideLoadedIntent, getIntentState, intentState, listIntentStates, loadOwnedIntent } from "../services/approvals.js";
 import { verifyInitDataOrThrow } from "../services/init-data.js";
 
 const decisionSchema = z.strictObject({ init_data: z.string().min(1).max(8192).optional() });
@@ -41,10 +41,10 @@ export const signIntentRoutes = new Hono<AppEnv>()
       throw new AppError(403, "approval_required", "deciding needs the owner in Telegram: use the buttons in the chat, or the Mini App inside Telegram");
     }
     const telegramUserId = await verifyInitDataOrThrow(deps, initData, deps.config.approvalInitDataMaxAgeSeconds);
-    const state = await getIntentState(deps, c.get("auth").userId, id, 0);
-    const outcome = await decideIntent(deps, state.id, telegramUserId, approve, "miniapp");
+    const intent = await loadOwnedIntent(deps, c.get("auth").userId, id);
+    const { outcome, decided } = await decideLoadedIntent(deps, intent, telegramUserId, approve, "miniapp");
     if (outcome === "not_yours") throw new AppError(403, "forbidden", "only the owner's Telegram account can decide this request");
     if (outcome === "over_limit" || outcome === "not_allowed") throw new AppError(403, "policy_denied", outcome === "over_limit" ? "approving would exceed the daily limit" : "the destination is not on the allowlist");
-    if (outcome === "gone") throw new AppError(409, "bad_request", "this request was already decided or has expired");
-    return c.json(await getIntentState(deps, c.get("auth").userId, id, 0));
+    if (!decided) throw new AppError(409, "intent_decided", "this request was already decided or has expired");
+    return c.json(await intentState(deps, decided));
   });

@@ -55,28 +55,40 @@ export async function createPendingIntent(deps: Deps, request: NewRequest, sourc
  * through the verified webhook, or fresh Mini App init data). Approval reserves the amount
  * atomically against the daily limit and starts the ticket's lifetime.
  */
-export async function decideIntent(deps: Deps, intentId: string, telegramUserId: number, approve: boolean, via: "chat" | "miniapp"): Promise<IntentDecision> {
+export async function decideIntent(deps: Deps, intentId: string, telegramUserId: number, approve: boolean, via: "chat" | "miniapp"): Promise<Decision> {
+  const intent = await findIntentWithOwner(deps.dbh.db, intentId);
+  return intent ? decideLoadedIntent(deps, intent, telegramUserId, approve, via) : { outcome: "gone" };
+}
+
+export interface Decision {
+  outcome: IntentDecision;
+  /** The request as decided, when it was. */
+  decided?: SignIntentsTable;
+}
+
+type IntentWithOwner = SignIntentsTable & { owner_telegram_id: number };
+
+/** `decideIntent` for a request already read (with its owner's Telegram account). */
+export async function decideLoadedIntent(deps: Deps, intent: IntentWithOwner, telegramUserId: number, approve: boolean, via: "chat" | "miniapp"): Promise<Decision> {
   const { db } = deps.dbh;
-  const intent = await findIntentWithOwner(db, intentId);
-  if (!intent) return "gone";
-  if (intent.owner_telegram_id !== telegramUserId) return "not_yours";
+  if (intent.owner_telegram_id !== telegramUserId) return { outcome: "not_yours" };
   const now = deps.now();
   const at = new Date(now).toISOString();
   let decided: SignIntentsTable | undefined;
   if (approve) {
     const policy = await findPolicy(db, intent.identity_id);
-    if (intent.destination && policy.allowed_destinations && !policy.allowed_destinations.includes(intent.destination)) return "not_allowed";
+    if (intent.destination && policy.allowed_destinations && !policy.allowed_destinations.includes(intent.destination)) return { outcome: "not_allowed" };
     const ticketExpiresMs = now + deps.config.ticketTtlSeconds * 1000;
-    decided = await approveIntent(db, { id: intentId, via, at, nowMs: now, ticketNonce: randomToken(16), ticketExpiresMs });
-    if (!decided && intent.status === "pending_approval" && intent.expires_ms > now) return "over_limit";
+    decided = await approveIntent(db, { id: intent.id, via, at, nowMs: now, ticketNonce: randomToken(16), ticketExpiresMs });
+    if (!decided && intent.status === "pending_approval" && intent.expires_ms > now) return { outcome: "over_limit" };
   } else {
-    decided = await denyIntent(db, intentId, via, at, now);
+    decided = await denyIntent(db, intent.id, via, at, now);
   }
-  if (!decided) return "gone";
+  if (!decided) return { outcome: "gone" };
   const outcome = approve ? "approved" : "denied";
-  await recordAudit(deps, { action: approve ? "intent.approve" : "intent.deny", userId: intent.user_id, identityId: intent.identity_id, source: via === "chat" ? "telegram" : "miniapp", metadata: { intent: intentId, via, telegram_user_id: telegramUserId } });
+  await recordAudit(deps, { action: approve ? "intent.approve" : "intent.deny", userId: intent.user_id, identityId: intent.identity_id, source: via === "chat" ? "telegram" : "miniapp", metadata: { intent: intent.id, via, telegram_user_id: telegramUserId } });
   showOutcome(deps, decided, outcome, via);
-  return outcome;
+  return { outcome, decided };
 }
 
 /**
@@ -99,7 +111,7 @@ async function refresh(deps: Deps, intent: SignIntentsTable): Promise<SignIntent
 }
 
 /** The API's view of a request; the ticket is handed over while approved and unused. */
-async function toState(deps: Deps, intent: SignIntentsTable): Promise<IntentState> {
+export async function intentState(deps: Deps, intent: SignIntentsTable): Promise<IntentState> {
   const state: IntentState = {
     id: intent.id,
     identity_id: intent.identity_id,
@@ -130,19 +142,28 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function getIntentState(deps: Deps, userId: string, intentId: string, waitSeconds: number): Promise<IntentState> {
   const deadline = deps.now() + waitSeconds * 1000;
   for (;;) {
-    const found = await findIntentWithOwner(deps.dbh.db, intentId);
-    if (!found || found.user_id !== userId) throw new AppError(404, "not_found", "no such sign intent");
-    const intent = await refresh(deps, found);
-    if (intent.status === "expired") throw new AppError(410, "intent_expired", "this request expired before it could be used");
-    if (intent.status !== "pending_approval" || deps.now() >= deadline) return toState(deps, intent);
+    const intent = await loadOwnedIntent(deps, userId, intentId);
+    if (intent.status !== "pending_approval" || deps.now() >= deadline) return intentState(deps, intent);
     await sleep(Math.min(1000, deadline - deps.now()));
   }
+}
+
+/**
+ * The user's request with its owner's Telegram account, moved to `expired` first if it lapsed.
+ * @throws AppError 404 unknown or another user's, 410 `intent_expired` once it has expired.
+ */
+export async function loadOwnedIntent(deps: Deps, userId: string, intentId: string): Promise<IntentWithOwner> {
+  const found = await findIntentWithOwner(deps.dbh.db, intentId);
+  if (!found || found.user_id !== userId) throw new AppError(404, "not_found", "no such sign intent");
+  const intent = await refresh(deps, found);
+  if (intent.status === "expired") throw new AppError(410, "intent_expired", "this request expired before it could be used");
+  return found;
 }
 
 /** The owner's requests, newest first, optionally only those in one status. */
 export async function listIntentStates(deps: Deps, userId: string, status: SignIntentsTable["status"] | undefined): Promise<IntentState[]> {
   const rows = await listIntents(deps.dbh.db, userId, status, 50);
   const fresh = await Promise.all(rows.map((row) => refresh(deps, row)));
-  return Promise.all(fresh.filter((row) => !status || row.status === status).map((row) => toState(deps, row)));
+  return Promise.all(fresh.filter((row) => !status || row.status === status).map((row) => intentState(deps, row)));
 }
 

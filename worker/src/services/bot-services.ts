@@ -46,7 +46,7 @@ export function createBotServices(deps: Deps, conversations: ConversationStorage
     recentAudit: (user, limit) => listAuditEvents(deps.dbh.db, user.id, limit, 0),
     openSignIn: (code, telegramUserId) => openSignIn(deps, code, telegramUserId),
     decideSignIn: (challengeId, telegramUserId, approve) => decideSignIn(deps, challengeId, telegramUserId, approve),
-    decideIntent: (intentId, telegramUserId, approve) => decideIntent(deps, intentId, telegramUserId, approve, "chat"),
+    decideIntent: async (intentId, telegramUserId, approve) => (await decideIntent(deps, intentId, telegramUserId, approve, "chat")).outcome,
     getPolicy: (user, identityId) => getPolicy(deps, user.id, identityId),
     setPolicy: (user, identityId, policy) => setPolicy(deps, user.id, identityId, policy, "telegram"),
   };
