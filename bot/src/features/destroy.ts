@@ -3,6 +3,7 @@ import type { BotContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
 import { describeServiceError } from "../errors.js";
 import { CB, confirmDestroyKeyboard, pickKeyboard } from "../keyboards.js";
+import { ownerKeys } from "../owner.js";
 import * as t from "../texts.js";
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -16,13 +17,8 @@ export function destroyFeature(deps: BotDeps) {
   const { services } = deps;
 
   composer.command("destroy", async (ctx) => {
-    const user = await services.ensureUser(ctx.from!.id);
-    const identities = await services.listIdentities(user);
-    if (identities.length === 0) {
-      await ctx.reply(t.noIdentities);
-      return;
-    }
-    await ctx.reply(t.pickToDestroy, { reply_markup: pickKeyboard(identities, CB.pickToDestroy, CB.keep) });
+    const owner = await ownerKeys(services, ctx);
+    if (owner) await ctx.reply(t.pickToDestroy, { reply_markup: pickKeyboard(owner.identities, CB.pickToDestroy, CB.keep) });
   });
 
   composer.callbackQuery(new RegExp(`^destroy:pick:(${UUID})$`), async (ctx) => {

@@ -3,6 +3,7 @@ import type { BotContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
 import { describeServiceError } from "../errors.js";
 import { identityActions } from "../keyboards.js";
+import { ownerKeys } from "../owner.js";
 import * as t from "../texts.js";
 
 /** `/identities` lists the owner's keys with sign and destroy buttons; `/new` creates one. */
@@ -11,13 +12,8 @@ export function identitiesFeature(deps: BotDeps) {
   const { services } = deps;
 
   composer.command("identities", async (ctx) => {
-    const user = await services.ensureUser(ctx.from!.id);
-    const identities = await services.listIdentities(user);
-    if (identities.length === 0) {
-      await ctx.reply(t.noIdentities);
-      return;
-    }
-    await ctx.reply(t.identityList(identities), { parse_mode: "HTML", reply_markup: identityActions(identities) });
+    const owner = await ownerKeys(services, ctx);
+    if (owner) await ctx.reply(t.identityList(owner.identities), { parse_mode: "HTML", reply_markup: identityActions(owner.identities) });
   });
 
   composer.command("new", async (ctx) => {

@@ -4,6 +4,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
 import { describeServiceError } from "../errors.js";
+import { ownerKeys } from "../owner.js";
 import * as t from "../texts.js";
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -39,9 +40,9 @@ export function policyFeature(deps: BotDeps) {
   const { services } = deps;
 
   composer.command("policy", async (ctx) => {
-    const user = await services.ensureUser(ctx.from!.id);
-    const identities = await services.listIdentities(user);
-    if (identities.length === 0) return void (await ctx.reply(t.noIdentities));
+    const owner = await ownerKeys(services, ctx);
+    if (!owner) return;
+    const { user, identities } = owner;
     const [prefix, setting, value] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (!prefix) {
       for (const identity of identities) {
