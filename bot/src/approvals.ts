@@ -1,7 +1,7 @@
-import type { Payment } from "@clw/shared";
+import { formatBtc, formatSats, type Payment } from "@clw/shared";
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { shortId } from "./texts.js";
+import { escape, shortId, when } from "./texts.js";
 
 /** A request waiting for the owner, as the chat message shows it. */
 export interface ApprovalRequest {
@@ -13,14 +13,12 @@ export interface ApprovalRequest {
   expiresAt: string;
 }
 
-const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-export const formatSats = (sats: number) => `${sats.toLocaleString("en-US")} sats (${(sats / 1e8).toFixed(8)} BTC)`;
 
 /** The chat message for a pending request: the facts, then Approve / Deny / Review. */
 export function approvalRequestMessage(request: ApprovalRequest, reviewUrl: string): { text: string; reply_markup: InlineKeyboardMarkup } {
   const lines = [request.payment ? "<b>Payment request</b>" : "<b>Signing request</b>"];
   if (request.payment) {
-    lines.push(`Amount: <b>${formatSats(request.payment.amount_sats)}</b>`, `To: <code>${escape(request.payment.destination)}</code>`);
+    lines.push(`Amount: <b>${formatSats(request.payment.amount_sats)}</b> (${formatBtc(request.payment.amount_sats)})`, `To: <code>${escape(request.payment.destination)}</code>`);
     if (request.payment.memo) lines.push(`Memo: ${escape(request.payment.memo)}`);
   } else {
     lines.push("No payment details were given: this signs a digest.");
@@ -29,7 +27,7 @@ export function approvalRequestMessage(request: ApprovalRequest, reviewUrl: stri
     `Key: <code>${shortId(request.identityId)}</code>`,
     `Digest hash: <code>${request.digestHash.slice(0, 16)}…</code>`,
     `Asked by: ${escape(request.requestedBy ?? "an API session")}`,
-    `Expires: ${request.expiresAt.slice(0, 16).replace("T", " ")} UTC`,
+    `Expires: ${when(request.expiresAt)}`,
   );
   const keyboard = new InlineKeyboard()
     .text("✅ Approve", `intent:approve:${request.id}`)

@@ -1,10 +1,12 @@
-import type { AuditEvent, Identity, Policy } from "@clw/shared";
+import { describeEvent, describeSource, type AuditEvent, type Identity, type Policy } from "@clw/shared";
 import type { SignInProblem, SignInRequest } from "./deps.js";
 
 /** Everything the bot says, in one place. HTML parse mode. */
 
-const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
+/** Text made safe for Telegram's HTML parse mode. */
+export const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+/** "2026-11-28 22:10 UTC". */
+export const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 export const shortId = (id: string) => id.slice(0, 8);
 const shortKey = (publicKey: string) => `${publicKey.slice(0, 10)}…${publicKey.slice(-6)}`;
 
@@ -91,31 +93,9 @@ export const destroyKept = "Kept. Nothing was destroyed.";
 
 export const noActivity = "No activity yet.";
 
-const ACTIONS: Record<string, (e: AuditEvent) => string> = {
-  "user.create": () => "Account created",
-  "session.create": () => "Signed in",
-  "session.revoke": () => "Signed out",
-  "identity.create": (e) => `Created key ${shortId(e.identity_id ?? "")}`,
-  "identity.sign": (e) => {
-    const count = typeof e.metadata.count === "number" ? e.metadata.count : 1;
-    return count === 1 ? `Signed a digest with key ${shortId(e.identity_id ?? "")}` : `Signed ${count} digests with key ${shortId(e.identity_id ?? "")}`;
-  },
-  "identity.destroy": (e) => `Destroyed key ${shortId(e.identity_id ?? "")}`,
-  "identity.restore": (e) => `Restored key ${shortId(e.identity_id ?? "")} from its sealed backup`,
-  "signin.approve": () => "Approved a sign-in",
-  "signin.deny": () => "Denied a sign-in",
-  "intent.create": (e) => `Request to sign with key ${shortId(e.identity_id ?? "")}${typeof e.metadata.amount_sats === "number" ? ` (${e.metadata.amount_sats} sats)` : ""}`,
-  "intent.approve": (e) => `Approved a request for key ${shortId(e.identity_id ?? "")}`,
-  "intent.deny": (e) => `Denied a request for key ${shortId(e.identity_id ?? "")}`,
-  "intent.expire": (e) => `A request for key ${shortId(e.identity_id ?? "")} expired`,
-  "policy.update": (e) => `Changed the policy of key ${shortId(e.identity_id ?? "")}`,
-};
-
-const SOURCES: Record<string, string> = { api: "API", telegram: "Telegram", miniapp: "Mini App", system: "automatic" };
-
 export const activity = (events: AuditEvent[]) =>
   `<b>Recent activity</b>\n${events
-    .map((e) => `• ${when(e.created_at)} — ${(ACTIONS[e.action] ?? (() => e.action))(e)} (${SOURCES[e.source] ?? e.source})`)
+    .map((e) => `• ${when(e.created_at)} — ${escape(describeEvent(e))} (${describeSource(e.source)})`)
     .join("\n")}`;
 
 export const onlyText = "I only understand text. Try /help.";

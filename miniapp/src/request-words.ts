@@ -1,5 +1,4 @@
-import { ClwApiError, type IntentState } from "@clw/shared";
-import { formatSats } from "./amounts.js";
+import { ClwApiError, formatSats, type IntentState } from "@clw/shared";
 import { shortAddress } from "./address.js";
 import { failureMessage } from "./sign-in-flow.js";
 

@@ -6,3 +6,5 @@ export * from "./schnorr.js";
 export * from "./tokens.js";
 export * from "./bitcoin.js";
 export * from "./destination.js";
+export * from "./amounts.js";
+export * from "./audit-words.js";

@@ -134,8 +134,8 @@ describe("commands", () => {
     const user = freshTelegramId();
     await converse(user, textUpdate(user, "/new"));
     const calls = await converse(user, textUpdate(user, "/audit"));
-    expect(texts(calls)[0]).toMatch(/Created key [0-9a-f]{8} \(Telegram\)/);
-    expect(texts(calls)[0]).toContain("Account created");
+    expect(texts(calls)[0]).toMatch(/Created key [0-9a-f]{8}… \(in Telegram\)/);
+    expect(texts(calls)[0]).toContain("Created your clw.cash account");
   });
 
   it("answers stickers, photos, edits, unknown commands, long texts and stale buttons helpfully, changing nothing", async () => {

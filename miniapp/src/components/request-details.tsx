@@ -1,6 +1,5 @@
-import type { IntentState } from "@clw/shared";
-import { formatBtc, formatCountdown, formatSats } from "../amounts.js";
-import { keyLabel } from "../audit-words.js";
+import { formatBtc, formatSats, type IntentState, keyLabel } from "@clw/shared";
+import { formatCountdown } from "../countdown.js";
 import { requesterLabel } from "../request-words.js";
 import { CopyButton } from "./copy-button.js";
 

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { describeEvent, describeSource, describeTime, publicKeyIndex } from "../audit-words.js";
+import { describeTime } from "../relative-time.js";
+import { describeEvent, describeSource, publicKeyIndex } from "@clw/shared";
 import { ErrorNotice, Loading } from "../components/status.js";
 import { useGuarded, useSession } from "../session-context.js";
 import { failureMessage } from "../sign-in-flow.js";

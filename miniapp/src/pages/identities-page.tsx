@@ -1,7 +1,6 @@
-import type { Identity } from "@clw/shared";
+import { type Identity, keyLabel } from "@clw/shared";
 import { useState } from "react";
 import { identityAddress, shortAddress } from "../address.js";
-import { keyLabel } from "../audit-words.js";
 import { PrimaryButton } from "../components/primary-button.js";
 import { ErrorNotice, Loading } from "../components/status.js";
 import { haptic } from "../host.js";

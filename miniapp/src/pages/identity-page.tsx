@@ -1,8 +1,7 @@
-import type { BitcoinNetwork, Identity } from "@clw/shared";
+import { type BitcoinNetwork, type Identity, keyLabel } from "@clw/shared";
 import { useState } from "react";
 import { addressUri, identityAddress } from "../address.js";
 import { ApprovalOffer } from "../components/approval-offer.js";
-import { keyLabel } from "../audit-words.js";
 import { CopyButton } from "../components/copy-button.js";
 import { QrCode } from "../components/qr-code.js";
 import { ErrorNotice } from "../components/status.js";

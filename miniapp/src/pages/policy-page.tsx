@@ -1,6 +1,5 @@
-import type { Identity, Policy } from "@clw/shared";
+import { type Identity, keyLabel, type Policy } from "@clw/shared";
 import { useState } from "react";
-import { keyLabel } from "../audit-words.js";
 import { PrimaryButton } from "../components/primary-button.js";
 import { ErrorNotice, Loading } from "../components/status.js";
 import { haptic } from "../host.js";

@@ -1,6 +1,5 @@
-import type { IntentState } from "@clw/shared";
+import { formatSats, type IntentState } from "@clw/shared";
 import { useEffect, useState } from "react";
-import { formatSats } from "../amounts.js";
 import { PrimaryButton } from "../components/primary-button.js";
 import { RequestDetails } from "../components/request-details.js";
 import { ErrorNotice, Loading } from "../components/status.js";

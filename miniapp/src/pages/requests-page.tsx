@@ -1,6 +1,5 @@
-import type { IntentState } from "@clw/shared";
-import { formatCountdown } from "../amounts.js";
-import { keyLabel } from "../audit-words.js";
+import { type IntentState, keyLabel } from "@clw/shared";
+import { formatCountdown } from "../countdown.js";
 import { ErrorNotice, Loading } from "../components/status.js";
 import { requestSummary } from "../request-words.js";
 import { useSession } from "../session-context.js";

@@ -1,5 +1,5 @@
-import type { AuditEvent } from "@clw/shared";
 import { formatSats } from "./amounts.js";
+import type { AuditEvent } from "./contract.js";
 
 const SOURCES: Record<string, string> = {
   api: "through the API",
@@ -36,6 +36,8 @@ export function describeEvent(event: AuditEvent, publicKeys?: ReadonlyMap<string
       const count = typeof meta.count === "number" ? meta.count : 1;
       return count === 1 ? `Signed a digest with ${key}` : `Signed ${count} digests with ${key}`;
     }
+    case "identity.sign_failed":
+      return `A signature with ${key} failed: the signer was unavailable`;
     case "identity.destroy":
       return `Destroyed ${key}`;
     case "identity.restore":
@@ -76,15 +78,4 @@ export function publicKeyIndex(events: readonly AuditEvent[], identities: readon
 function keysFromMetadata(event: AuditEvent): ReadonlyMap<string, string> {
   const publicKey = event.metadata.public_key;
   return event.identity_id && typeof publicKey === "string" ? new Map([[event.identity_id, publicKey]]) : new Map();
-}
-
-/** "2 min ago", "yesterday", or a date: when the event happened, relative to `now`. */
-export function describeTime(iso: string, now = Date.now()): string {
-  const seconds = Math.round((now - Date.parse(iso)) / 1000);
-  if (!Number.isFinite(seconds)) return "";
-  if (seconds < 45) return "just now";
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
-  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
-  if (seconds < 2 * 86_400) return "yesterday";
-  return new Date(iso).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric" });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBtc, formatCountdown, formatSats } from "../src/amounts.js";
+import { formatBtc, formatSats } from "../src/index.js";
 
 describe("amounts", () => {
   it("are shown in sats with separators, singular for one", () => {
@@ -15,20 +15,5 @@ describe("amounts", () => {
     expect(formatBtc(123_456_789)).toBe("1.23456789 BTC");
     expect(formatBtc(30_000_000)).toBe("0.3 BTC"); // 0.1 + 0.2 would not be
     expect(formatBtc(2_100_000_000_000_000)).toBe("21,000,000 BTC");
-  });
-});
-
-describe("the countdown", () => {
-  it("counts minutes and seconds, rounding up so it never shows 0:00 early", () => {
-    expect(formatCountdown(600_000)).toBe("10:00");
-    expect(formatCountdown(599_001)).toBe("10:00");
-    expect(formatCountdown(65_000)).toBe("1:05");
-    expect(formatCountdown(999)).toBe("0:01");
-  });
-
-  it("shows hours when there are any, and 0:00 once over", () => {
-    expect(formatCountdown(3_723_000)).toBe("1:02:03");
-    expect(formatCountdown(0)).toBe("0:00");
-    expect(formatCountdown(-5_000)).toBe("0:00");
   });
 });
