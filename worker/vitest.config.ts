@@ -17,6 +17,7 @@ export default defineConfig({
           TICKET_SIGNING_SECRET: inject("ticketSecret"),
           SESSION_SIGNING_SECRET: inject("sessionSecret"),
           TEST_TELEGRAM_API_ROOT: inject("telegramApiRoot"),
+          TEST_TELEGRAM_BOT_TOKEN: inject("telegramBotToken"),
         },
       },
     })),

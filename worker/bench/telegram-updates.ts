@@ -5,6 +5,7 @@
  */
 import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
 import { startLocalStack } from "../stack/local-stack.js";
+import { textUpdate } from "../stack/telegram-updates.js";
 import { median, percentile, runPhase } from "./load.js";
 import type { BenchOptions } from "./options.js";
 
@@ -12,13 +13,7 @@ const TOKEN = "111111111:bench-token-for-the-local-bot-api";
 const SECRET = "bench-webhook-secret-0123456789";
 const FIRST_USER = 5_000_000;
 
-let updateId = 1;
-
-function command(userId: number, text: string) {
-  const chat = { id: userId, type: "private", first_name: "Bench" };
-  const message = { message_id: updateId, date: Math.floor(Date.now() / 1000), chat, from: { id: userId, is_bot: false, first_name: "Bench" }, text, entities: [{ type: "bot_command", offset: 0, length: text.length }] };
-  return JSON.stringify({ update_id: updateId++, message });
-}
+const command = (userId: number, text: string) => JSON.stringify(textUpdate(userId, text));
 
 async function deliver(apiUrl: string, body: string): Promise<boolean> {
   const res = await fetch(`${apiUrl}/telegram-webhook`, {

@@ -2,7 +2,8 @@ import { randomInt } from "node:crypto";
 import { ClwApiError, createClient, verifySchnorr, type ClwClient } from "@clw/shared";
 import { sign as signInitData } from "@telegram-apps/init-data-node/web";
 import { describe, expect, it } from "vitest";
-import { randomDigest, BOT_TOKEN, useBotStack, WEBHOOK_SECRET } from "./support.js";
+import { randomDigest, BOT_TOKEN, postUpdate, useBotStack } from "./support.js";
+import { callbackUpdate } from "../stack/telegram-updates.js";
 
 const bot = useBotStack();
 const ALICE = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
@@ -28,10 +29,7 @@ async function press(ownerTelegramId: number, action: "approve" | "deny", fromUs
     if (!data) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (!data) throw new Error("the owner never got the request in Telegram");
-  const chat = { id: ownerTelegramId, type: "private", first_name: "Owner" };
-  const update = { update_id: randomInt(1, 2 ** 31), callback_query: { id: `cb-${randomInt(1e9)}`, from: { id: fromUserId, is_bot: false, first_name: "X" }, chat_instance: "ci", data, message: { message_id: 1, date: 0, chat, text: "…" } } };
-  const res = await fetch(`${bot().stack.apiUrl}/telegram-webhook`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET }, body: JSON.stringify(update) });
-  expect(res.status).toBe(200);
+  expect((await postUpdate(bot().stack.apiUrl, callbackUpdate(fromUserId, data, ownerTelegramId))).status).toBe(200);
 }
 
 describe("payment confirmation through the real stack", () => {

@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { ClwApiError, createClient, type ClwClient, type Session } from "@clw/shared";
 import { afterAll, beforeAll, expect } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
+import type { Update } from "../stack/telegram-updates.js";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../stack/local-stack.js";
 
 /**
@@ -136,4 +137,11 @@ export function useBotStack(options: Omit<LocalStackOptions, "vars"> = {}): () =
     if (!running) throw new Error("the bot stack is not running (beforeAll failed?)");
     return running;
   };
+}
+
+/** POSTs a Telegram update to the stack's webhook, with the secret header unless `secret` is null. */
+export function postUpdate(apiUrl: string, update: Update, secret: string | null = WEBHOOK_SECRET): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (secret) headers["x-telegram-bot-api-secret-token"] = secret;
+  return fetch(`${apiUrl}/telegram-webhook`, { method: "POST", headers, body: JSON.stringify(update) });
 }

@@ -1,30 +1,14 @@
 import { randomInt } from "node:crypto";
 import { createClient, verifySchnorr } from "@clw/shared";
 import { describe, expect, it } from "vitest";
-import { BOT_TOKEN, useBotStack, WEBHOOK_SECRET } from "./support.js";
+import { BOT_TOKEN, postUpdate, useBotStack, WEBHOOK_SECRET } from "./support.js";
+import { callbackUpdate, textUpdate, type Update } from "../stack/telegram-updates.js";
 import { REPO_ROOT } from "../stack/components.js";
 import { runCommand } from "../stack/processes.js";
 
 const bot = useBotStack();
 
-let updateId = randomInt(1, 1e9);
-function textUpdate(userId: number, text: string) {
-  const command = /^\/\w+/.exec(text);
-  const chat = { id: userId, type: "private", first_name: "Owner" };
-  const entities = command ? [{ type: "bot_command", offset: 0, length: command[0].length }] : undefined;
-  return { update_id: updateId++, message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat, from: { id: userId, is_bot: false, first_name: "Owner" }, text, entities } };
-}
-function callbackUpdate(userId: number, data: string) {
-  const chat = { id: userId, type: "private", first_name: "Owner" };
-  const message = { message_id: 1, date: 0, chat, text: "…" };
-  return { update_id: updateId++, callback_query: { id: `cb-${updateId}`, from: { id: userId, is_bot: false, first_name: "Owner" }, chat_instance: "ci", data, message } };
-}
-
-async function post(update: unknown, secret: string | null = WEBHOOK_SECRET) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (secret) headers["x-telegram-bot-api-secret-token"] = secret;
-  return fetch(`${bot().stack.apiUrl}/telegram-webhook`, { method: "POST", headers, body: JSON.stringify(update) });
-}
+const post = (update: Update, secret?: string | null) => postUpdate(bot().stack.apiUrl, update, secret);
 
 const saidTo = (chatId: number) =>
   bot().telegram.calls().filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload.chat_id) === chatId).map((c) => String(c.payload.text));

@@ -3,12 +3,12 @@ import { verifySchnorr } from "@clw/shared";
 import { sign as signInitData } from "@telegram-apps/init-data-node/web";
 import { describe, expect, it } from "vitest";
 import { call, freshTelegramId, randomDigest } from "./helpers.js";
-import { TEST_BOT_TOKEN, TEST_WEBHOOK_SECRET, botEnv, callbackUpdate, callsFor } from "./telegram.js";
+import { TEST_BOT_TOKEN, botEnv, callbackUpdate, callsFor, deliver } from "./telegram.js";
 
 // Valid addresses (BIP-173 / BIP-350 test vectors and a well-known base58 one).
 const ALICE = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
 const BOB = "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2";
-const withBot = () => botEnv(env);
+const withBot = () => botEnv();
 
 /** Signs in (in Telegram mode the API needs a bot; the session comes from Mini App init data). */
 async function owner() {
@@ -29,8 +29,7 @@ const intent = (o: { token: string; identityId: string }, payment?: Record<strin
   api("POST", `/v1/identities/${o.identityId}/sign-intent`, o.token, payment ? { digest, payment } : { digest });
 const setPolicy = (o: { token: string; identityId: string }, policy: Record<string, unknown>) =>
   api("PUT", `/v1/identities/${o.identityId}/policy`, o.token, { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null, ...policy });
-const press = (telegramUserId: number, data: string, chatId = telegramUserId) =>
-  call("POST", "/telegram-webhook", { raw: JSON.stringify(callbackUpdate(telegramUserId, data, chatId)), headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": TEST_WEBHOOK_SECRET }, env: withBot() });
+const press = (telegramUserId: number, data: string, chatId = telegramUserId) => deliver(callbackUpdate(telegramUserId, data, chatId));
 const intentCount = async (identityId: string) => (await env.DB.prepare("SELECT count(*) AS n FROM sign_intents WHERE identity_id = ?").bind(identityId).first<{ n: number }>())!.n;
 
 describe("policies", () => {

@@ -1,19 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, freshTelegramId } from "./helpers.js";
-import { TEST_WEBHOOK_SECRET, botEnv, callbackUpdate, callsFor, textUpdate, type Update } from "./telegram.js";
+import { freshTelegramId } from "./helpers.js";
+import { callbackUpdate, converse, saidIn, textUpdate } from "./telegram.js";
 
-async function converse(chatId: number, ...updates: Update[]) {
-  const before = (await callsFor(env.TEST_TELEGRAM_API_ROOT, chatId)).length;
-  for (const update of updates) {
-    const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": TEST_WEBHOOK_SECRET };
-    expect((await call("POST", "/telegram-webhook", { raw: JSON.stringify(update), headers, env: botEnv(env) })).status).toBe(200);
-  }
-  return (await callsFor(env.TEST_TELEGRAM_API_ROOT, chatId)).slice(before);
-}
-
-const said = (calls: { method: string; payload: Record<string, any> }[]) =>
-  calls.filter((c) => c.method === "sendMessage" || c.method === "editMessageText").map((c) => String(c.payload.text));
+const said = saidIn;
 
 async function policyOf(telegramUserId: number) {
   return env.DB.prepare(

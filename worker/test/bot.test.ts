@@ -2,28 +2,12 @@ import { env } from "cloudflare:test";
 import { verifySchnorr } from "@clw/shared";
 import { describe, expect, it } from "vitest";
 import { call, freshTelegramId, randomDigest } from "./helpers.js";
-import { TEST_WEBHOOK_SECRET, botEnv, callbackUpdate, callsFor, messageUpdate, textUpdate, type Update } from "./telegram.js";
+import { TEST_WEBHOOK_SECRET, buttonsIn, callbackUpdate, callsFor, converse, deliver, messageUpdate, saidIn, textUpdate } from "./telegram.js";
 
-const withBot = () => botEnv(env);
 const apiRoot = () => env.TEST_TELEGRAM_API_ROOT;
 
-async function deliver(update: Update, secret: string | null = TEST_WEBHOOK_SECRET, extraEnv = {}) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
-  return call("POST", "/telegram-webhook", { raw: JSON.stringify(update), headers, env: { ...withBot(), ...extraEnv } });
-}
-
-/** Sends updates in order and returns what the bot sent to this chat because of them. */
-async function converse(chatId: number, ...updates: Update[]) {
-  const before = (await callsFor(apiRoot(), chatId)).length;
-  for (const update of updates) expect((await deliver(update)).status).toBe(200);
-  return (await callsFor(apiRoot(), chatId)).slice(before);
-}
-
-const texts = (calls: { method: string; payload: Record<string, any> }[]) =>
-  calls.filter((c) => c.method === "sendMessage" || c.method === "editMessageText").map((c) => String(c.payload.text));
-const buttons = (calls: { payload: Record<string, any> }[]) =>
-  calls.flatMap((c) => (c.payload.reply_markup?.inline_keyboard ?? []).flat()) as { text: string; callback_data?: string; web_app?: { url: string } }[];
+const texts = saidIn;
+const buttons = buttonsIn;
 
 async function identitiesOf(telegramUserId: number) {
   const rows = await env.DB.prepare(
@@ -36,7 +20,7 @@ describe("the webhook only lets Telegram in", () => {
   it("refuses updates without or with a wrong secret header, and changes nothing", async () => {
     const user = freshTelegramId();
     for (const secret of [null, "", "wrong-secret-0123456789", `${TEST_WEBHOOK_SECRET}x`]) {
-      const res = await deliver(textUpdate(user, "/new"), secret);
+      const res = await deliver(textUpdate(user, "/new"), { secret });
       expect(res.status).toBe(401);
     }
     expect(await callsFor(apiRoot(), user)).toEqual([]);
@@ -161,7 +145,7 @@ describe("commands", () => {
   it("says the signer is unavailable instead of failing when it is down", async () => {
     const user = freshTelegramId();
     const before = (await callsFor(apiRoot(), user)).length;
-    expect((await deliver(textUpdate(user, "/new"), TEST_WEBHOOK_SECRET, { ENCLAVE_BASE_URL: "http://127.0.0.1:9" })).status).toBe(200);
+    expect((await deliver(textUpdate(user, "/new"), { env: { ENCLAVE_BASE_URL: "http://127.0.0.1:9" } })).status).toBe(200);
     const calls = (await callsFor(apiRoot(), user)).slice(before);
     expect(texts(calls)[0]).toContain("signer is unavailable");
     expect(await identitiesOf(user)).toEqual([]);

@@ -6,6 +6,7 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
       TEST_TELEGRAM_API_ROOT: string;
+      TEST_TELEGRAM_BOT_TOKEN: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index.js");

@@ -3,12 +3,12 @@ import { startEnclave } from "../stack/components.js";
 import { startFakeTelegram } from "../stack/fake-telegram.js";
 import { findFreePort } from "../stack/processes.js";
 import { enclaveEnv, generateSecrets } from "../stack/secrets.js";
-import { TEST_BOT_TOKEN } from "./telegram.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
     enclaveUrl: string;
     telegramApiRoot: string;
+    telegramBotToken: string;
     internalApiKey: string;
     ticketSecret: string;
     sessionSecret: string;
@@ -24,8 +24,10 @@ export default async function setup(project: TestProject) {
   project.provide("internalApiKey", secrets.INTERNAL_API_KEY);
   project.provide("ticketSecret", secrets.TICKET_SIGNING_SECRET);
   project.provide("sessionSecret", secrets.SESSION_SIGNING_SECRET);
-  const telegram = await startFakeTelegram(TEST_BOT_TOKEN);
+  const botToken = "123456789:test-token-for-the-local-bot-api";
+  const telegram = await startFakeTelegram(botToken);
   project.provide("telegramApiRoot", telegram.apiRoot);
+  project.provide("telegramBotToken", botToken);
   return async () => {
     await Promise.all([enclave.stop(), telegram.close()]);
   };

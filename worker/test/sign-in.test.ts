@@ -1,21 +1,16 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, freshTelegramId } from "./helpers.js";
-import { TEST_WEBHOOK_SECRET, botEnv, callbackUpdate, callsFor, textUpdate, type Update } from "./telegram.js";
+import { botEnv, callbackUpdate, callsFor, deliver, textUpdate, type Update } from "./telegram.js";
 
-const withBot = () => botEnv(env);
+const withBot = () => botEnv();
 const apiRoot = () => env.TEST_TELEGRAM_API_ROOT;
 
-async function deliver(update: Update) {
-  const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": TEST_WEBHOOK_SECRET };
-  const res = await call("POST", "/telegram-webhook", { raw: JSON.stringify(update), headers, env: withBot() });
-  expect(res.status).toBe(200);
-}
+const send = async (update: Update) => expect((await deliver(update)).status).toBe(200);
 
 async function lastSaid(chatId: number) {
-  const calls = await callsFor(apiRoot(), chatId);
-  const said = calls.filter((c) => c.method === "sendMessage" || c.method === "editMessageText");
-  return { text: String(said.at(-1)?.payload.text ?? ""), markup: said.at(-1)?.payload.reply_markup, calls };
+  const said = (await callsFor(apiRoot(), chatId)).filter((c) => c.method === "sendMessage" || c.method === "editMessageText");
+  return { text: String(said.at(-1)?.payload.text ?? ""), markup: said.at(-1)?.payload.reply_markup };
 }
 
 async function startChallenge(body: Record<string, unknown> = { client_label: "agent-cli" }) {
@@ -31,7 +26,7 @@ describe("signing in from another client, approved in Telegram", () => {
   it("shows what is asking, with the client's code, and approve gives that user a session", async () => {
     const owner = freshTelegramId();
     const challenge = await startChallenge();
-    await deliver(textUpdate(owner, `/start ${challenge.code}`));
+    await send(textUpdate(owner, `/start ${challenge.code}`));
     const prompt = await lastSaid(owner);
     expect(prompt.text).toContain("agent-cli");
     expect(prompt.text).toContain(challenge.confirmation);
@@ -41,7 +36,7 @@ describe("signing in from another client, approved in Telegram", () => {
     ]);
     expect((await verify(challenge.id)).status).toBe(202);
 
-    await deliver(callbackUpdate(owner, `signin:approve:${challenge.id}`));
+    await send(callbackUpdate(owner, `signin:approve:${challenge.id}`));
     expect((await lastSaid(owner)).text).toContain("approved");
     const session = await verify(challenge.id);
     expect(session.status).toBe(200);
@@ -55,8 +50,8 @@ describe("signing in from another client, approved in Telegram", () => {
   it("deny makes verify answer 403", async () => {
     const owner = freshTelegramId();
     const challenge = await startChallenge();
-    await deliver(textUpdate(owner, `/start ${challenge.code}`));
-    await deliver(callbackUpdate(owner, `signin:deny:${challenge.id}`));
+    await send(textUpdate(owner, `/start ${challenge.code}`));
+    await send(callbackUpdate(owner, `signin:deny:${challenge.id}`));
     expect((await lastSaid(owner)).text).toContain("denied");
     const res = await verify(challenge.id);
     expect(res.status).toBe(403);
@@ -67,25 +62,25 @@ describe("signing in from another client, approved in Telegram", () => {
     const owner = freshTelegramId();
     const intruder = freshTelegramId();
     const challenge = await startChallenge();
-    await deliver(textUpdate(owner, `/start ${challenge.code}`));
-    await deliver(callbackUpdate(intruder, `signin:approve:${challenge.id}`, owner));
+    await send(textUpdate(owner, `/start ${challenge.code}`));
+    await send(callbackUpdate(intruder, `signin:approve:${challenge.id}`, owner));
     const answers = (await callsFor(apiRoot(), owner)).filter((c) => c.method === "answerCallbackQuery");
     expect(answers.at(-1)?.payload).toMatchObject({ show_alert: true });
     expect((await verify(challenge.id)).status).toBe(202);
     // The intruder cannot take the link over by opening it themselves either.
-    await deliver(textUpdate(intruder, `/start ${challenge.code}`));
+    await send(textUpdate(intruder, `/start ${challenge.code}`));
     expect((await lastSaid(intruder)).text).toContain("another Telegram account");
   });
 
   it("replaying an old approval does nothing more", async () => {
     const owner = freshTelegramId();
     const challenge = await startChallenge();
-    await deliver(textUpdate(owner, `/start ${challenge.code}`));
-    await deliver(callbackUpdate(owner, `signin:approve:${challenge.id}`));
+    await send(textUpdate(owner, `/start ${challenge.code}`));
+    await send(callbackUpdate(owner, `signin:approve:${challenge.id}`));
     expect((await verify(challenge.id)).status).toBe(200);
-    await deliver(callbackUpdate(owner, `signin:approve:${challenge.id}`));
+    await send(callbackUpdate(owner, `signin:approve:${challenge.id}`));
     expect((await lastSaid(owner)).text).toContain("already answered");
-    await deliver(callbackUpdate(owner, `signin:deny:${challenge.id}`));
+    await send(callbackUpdate(owner, `signin:deny:${challenge.id}`));
     expect((await verify(challenge.id)).status).toBe(404);
     const sessions = await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE challenge_id = ?").bind(challenge.id).first<{ n: number }>();
     expect(sessions!.n).toBe(1);
@@ -93,20 +88,20 @@ describe("signing in from another client, approved in Telegram", () => {
 
   it("random, expired and used codes get a clear message and resolve nothing", async () => {
     const owner = freshTelegramId();
-    await deliver(textUpdate(owner, `/start ${"0".repeat(32)}`));
+    await send(textUpdate(owner, `/start ${"0".repeat(32)}`));
     expect((await lastSaid(owner)).text).toContain("not valid");
-    await deliver(textUpdate(owner, "/start <script>"));
+    await send(textUpdate(owner, "/start <script>"));
     expect((await lastSaid(owner)).text).toContain("not valid");
 
     const expired = await startChallenge();
     await env.DB.prepare("UPDATE challenges SET expires_ms = 1 WHERE id = ?").bind(expired.id).run();
-    await deliver(textUpdate(owner, `/start ${expired.code}`));
+    await send(textUpdate(owner, `/start ${expired.code}`));
     expect((await lastSaid(owner)).text).toContain("expired");
 
     const used = await startChallenge();
-    await deliver(textUpdate(owner, `/start ${used.code}`));
-    await deliver(callbackUpdate(owner, `signin:approve:${used.id}`));
-    await deliver(textUpdate(owner, `/start ${used.code}`));
+    await send(textUpdate(owner, `/start ${used.code}`));
+    await send(callbackUpdate(owner, `signin:approve:${used.id}`));
+    await send(textUpdate(owner, `/start ${used.code}`));
     expect((await lastSaid(owner)).text).toContain("already used");
   });
 
@@ -114,8 +109,8 @@ describe("signing in from another client, approved in Telegram", () => {
     const owner = freshTelegramId();
     const challenge = await startChallenge();
     expect(challenge.code).not.toContain(challenge.id.replaceAll("-", ""));
-    await deliver(textUpdate(owner, `/start ${challenge.id}`));
-    await deliver(textUpdate(owner, `/start ${challenge.id.replaceAll("-", "")}`));
+    await send(textUpdate(owner, `/start ${challenge.id}`));
+    await send(textUpdate(owner, `/start ${challenge.id.replaceAll("-", "")}`));
     expect((await lastSaid(owner)).text).toContain("not valid");
     expect((await verify(challenge.id)).status).toBe(202);
   });
@@ -124,9 +119,9 @@ describe("signing in from another client, approved in Telegram", () => {
     const owner = freshTelegramId();
     const intruder = freshTelegramId();
     const challenge = await startChallenge({ telegram_user_id: owner });
-    await deliver(textUpdate(intruder, `/start ${challenge.code}`));
+    await send(textUpdate(intruder, `/start ${challenge.code}`));
     expect((await lastSaid(intruder)).text).toContain("another Telegram account");
-    await deliver(textUpdate(owner, `/start ${challenge.code}`));
+    await send(textUpdate(owner, `/start ${challenge.code}`));
     expect((await lastSaid(owner)).text).toContain(challenge.confirmation);
   });
 });

@@ -1,60 +1,16 @@
+import { env } from "cloudflare:test";
 import type { Env } from "../src/env.js";
+import type { Update } from "../stack/telegram-updates.js";
+import { call, type Answer } from "./helpers.js";
 
-/** The bot token of the tests' local Bot API (never a real one). */
-export const TEST_BOT_TOKEN = "123456789:test-token-for-the-local-bot-api";
+export { callbackUpdate, messageUpdate, textUpdate, type Update } from "../stack/telegram-updates.js";
+
+/** The bot token of the tests' local Bot API (never a real one), from the global setup. */
+export const TEST_BOT_TOKEN = env.TEST_TELEGRAM_BOT_TOKEN;
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret-0123456789";
 
-let nextUpdateId = Math.floor(Math.random() * 1e8) + 1e6;
-let nextMessageId = 1;
-
-const from = (userId: number) => ({ id: userId, is_bot: false, first_name: `Owner ${userId}`, language_code: "en" });
-const chat = (userId: number) => ({ id: userId, type: "private" as const, first_name: `Owner ${userId}` });
-
-export interface Update {
-  update_id: number;
-  [key: string]: unknown;
-}
-
-/** A text message (a command when it starts with `/`) from a user in their private chat. */
-export function textUpdate(userId: number, text: string): Update {
-  const command = /^\/\w+/.exec(text);
-  return {
-    update_id: nextUpdateId++,
-    message: {
-      message_id: nextMessageId++,
-      date: Math.floor(Date.now() / 1000),
-      chat: chat(userId),
-      from: from(userId),
-      text,
-      ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] } : {}),
-    },
-  };
-}
-
-/** A button press by `userId` on a message the bot sent to `chatId`. */
-export function callbackUpdate(userId: number, data: string, chatId = userId): Update {
-  return {
-    update_id: nextUpdateId++,
-    callback_query: {
-      id: `cb-${chatId}-${nextUpdateId}`,
-      from: from(userId),
-      chat_instance: `ci-${chatId}`,
-      data,
-      message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: chat(chatId), from: { id: 123456789, is_bot: true, first_name: "clw.cash" }, text: "…" },
-    },
-  };
-}
-
-/** Any other message kind (sticker, photo, …) from a user. */
-export function messageUpdate(userId: number, content: Record<string, unknown>, kind = "message"): Update {
-  return {
-    update_id: nextUpdateId++,
-    [kind]: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: chat(userId), from: from(userId), ...content },
-  };
-}
-
 /** The Worker's env with the bot configured against the local Bot API. */
-export function botEnv(env: Env & { TEST_TELEGRAM_API_ROOT: string }, extra: Partial<Env> = {}): Partial<Env> {
+export function botEnv(extra: Partial<Env> = {}): Partial<Env> {
   return {
     TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN,
     TELEGRAM_BOT_USERNAME: "clw_test_bot",
@@ -74,3 +30,28 @@ export async function callsFor(apiRoot: string, chatId: number): Promise<BotApiC
   const all = (await (await fetch(`${apiRoot}/__calls`)).json()) as BotApiCall[];
   return all.filter((c) => Number(c.payload.chat_id) === chatId || String(c.payload.callback_query_id ?? "").startsWith(`cb-${chatId}-`));
 }
+
+/** POSTs an update to the webhook as Telegram would (with the secret header unless `secret` is null). */
+export function deliver(update: Update, options: { secret?: string | null; env?: Partial<Env> } = {}): Promise<Answer> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const secret = options.secret === undefined ? TEST_WEBHOOK_SECRET : options.secret;
+  if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
+  return call("POST", "/telegram-webhook", { raw: JSON.stringify(update), headers, env: botEnv(options.env) });
+}
+
+/** Delivers the updates in order (each must be accepted) and returns what the bot sent to this chat because of them. */
+export async function converse(chatId: number, ...updates: Update[]): Promise<BotApiCall[]> {
+  const before = (await callsFor(env.TEST_TELEGRAM_API_ROOT, chatId)).length;
+  for (const update of updates) {
+    const answer = await deliver(update);
+    if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
+  }
+  return (await callsFor(env.TEST_TELEGRAM_API_ROOT, chatId)).slice(before);
+}
+
+/** The texts the bot sent or edited, in order. */
+export const saidIn = (calls: BotApiCall[]) => calls.filter((c) => c.method === "sendMessage" || c.method === "editMessageText").map((c) => String(c.payload.text));
+
+/** Every inline button the bot offered. */
+export const buttonsIn = (calls: BotApiCall[]) =>
+  calls.flatMap((c) => (c.payload.reply_markup?.inline_keyboard ?? []).flat()) as { text: string; callback_data?: string; web_app?: { url: string } }[];

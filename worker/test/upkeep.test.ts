@@ -54,13 +54,13 @@ describe("scheduled upkeep", () => {
     const intent = await signIntent(token, identity.id, digest);
     await call("POST", `/v1/identities/${identity.id}/sign`, { token, body: { digest, ticket: intent.ticket } });
     const adminChat = freshTelegramId();
-    await runCron(DIGEST_CRON, { ...botEnv(env), TELEGRAM_ADMIN_CHAT_ID: String(adminChat) });
+    await runCron(DIGEST_CRON, { ...botEnv(), TELEGRAM_ADMIN_CHAT_ID: String(adminChat) });
     const [digestMessage] = await callsFor(env.TEST_TELEGRAM_API_ROOT, adminChat);
     expect(digestMessage?.payload.text).toMatch(/Signatures: [1-9]\d* \(7 days: [1-9]\d*\)/);
     expect(digestMessage?.payload.text).toMatch(/Keys created: [1-9]/);
 
     const quiet = freshTelegramId();
-    await runCron("*/30 * * * *", { ...botEnv(env), TELEGRAM_ADMIN_CHAT_ID: String(quiet) });
+    await runCron("*/30 * * * *", { ...botEnv(), TELEGRAM_ADMIN_CHAT_ID: String(quiet) });
     expect(await callsFor(env.TEST_TELEGRAM_API_ROOT, quiet)).toEqual([]);
   });
 });
