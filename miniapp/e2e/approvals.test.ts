@@ -1,10 +1,10 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { createClient, isPendingIntent, verifySchnorr, type ClwClient, type Identity, type Policy } from "@clw/shared";
-import { sign } from "@telegram-apps/init-data-node";
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../../worker/stack/fake-telegram.js";
-import { DARK_THEME, launchBrowser, screenshot, startApp, telegramLaunchHash, type AppUnderTest } from "./support.js";
+import { callbackUpdate } from "../../worker/stack/telegram-updates.js";
+import { DARK_THEME, pressTelegramButton, screenshot, signedInitData, startApp, telegramCalls, telegramLaunchHash, useAppInBrowser } from "./support.js";
 
 const BOT_TOKEN = "7000000003:AAHtest_token_for_the_approvals_e2e_run";
 const FOREIGN_TOKEN = "7000000002:AAHsomebody_elses_bot_token_entirely";
@@ -13,48 +13,26 @@ const BOT = "clw_test_bot";
 const ALICE = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
 const NO_POLICY: Policy = { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null };
 
-function initData(telegramUserId: number, token = BOT_TOKEN): string {
-  return sign({ user: { id: telegramUserId, first_name: "Ada", username: "ada_l", language_code: "en" }, chat_type: "private", chat_instance: "8428209589180549439" }, token, new Date());
-}
-
-async function telegramCalls(page: Page): Promise<[string, any][]> {
-  return page.evaluate(() => (window as unknown as { __tgEvents: [string, unknown][] }).__tgEvents);
-}
-
-async function pressMainButton(page: Page) {
-  await page.evaluate(() => window.dispatchEvent(new MessageEvent("message", { data: JSON.stringify({ eventType: "main_button_pressed" }), source: window.parent })));
-}
+const initData = (telegramUserId: number, token = BOT_TOKEN) => signedInitData(telegramUserId, token);
+const pressMainButton = (page: Page) => pressTelegramButton(page, "main_button_pressed");
 
 const mainButtonShows = async (page: Page, text: string) =>
   expect.poll(async () => (await telegramCalls(page)).some(([m, p]) => m === "web_app_setup_main_button" && p?.text === text && p?.is_visible)).toBe(true);
 
 describe("payment and signing approval in the Mini App", () => {
   let telegram: FakeTelegram;
-  let app: AppUnderTest;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let page: Page;
-
-  beforeAll(async () => {
+  const t = useAppInBrowser(async () => {
     telegram = await startFakeTelegram(BOT_TOKEN);
-    app = await startApp({ TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: BOT, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET });
-    browser = await launchBrowser();
-  });
-  beforeEach(async () => {
-    page = await browser.context.newPage();
-  });
-  afterEach(async () => {
-    await page.close();
+    return startApp({ TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: BOT, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET });
   });
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
     await telegram?.close();
   });
 
   /** An owner (Telegram user) with a key and `policy`; the client doubles as their agent. */
   async function owner(policy: Partial<Policy> = { require_approval: true }) {
     const telegramUserId = randomInt(1e6, 1e9);
-    const client = createClient({ baseUrl: app.stack.apiUrl });
+    const client = createClient({ baseUrl: t.app.stack.apiUrl });
     const session = await client.authWithTelegram(initData(telegramUserId));
     const identity = await client.createIdentity();
     await client.setPolicy(identity.id, { ...NO_POLICY, ...policy });
@@ -73,29 +51,29 @@ describe("payment and signing approval in the Mini App", () => {
   /** Opens the app the way a browser tab that already signed in would (the session in sessionStorage). */
   async function withStoredSession(session: { token: string; expires_in: number; user: unknown }, bot?: string) {
     const stored = { token: session.token, user: session.user, expiresAt: Date.now() + session.expires_in * 1000, via: "browser", ...(bot ? { bot } : {}) };
-    await page.addInitScript((value) => sessionStorage.setItem("clw.session", value), JSON.stringify(stored));
+    await t.page.addInitScript((value) => sessionStorage.setItem("clw.session", value), JSON.stringify(stored));
   }
 
   it("inside Telegram, the start param opens the request; the MainButton approves and the agent signs", async () => {
     const { telegramUserId, client, identity } = await owner();
     const { digest, intent } = await ask(client, identity, { amount_sats: 42_000, destination: ALICE, memo: "invoice 7" });
 
-    await page.goto(`${app.appUrl}/${telegramLaunchHash(initData(telegramUserId), DARK_THEME, intent.id)}`);
-    await page.getByTestId("amount").filter({ hasText: "42,000 sats" }).waitFor();
-    expect(await page.getByTestId("amount-btc").textContent()).toBe("0.00042 BTC");
-    expect(await page.getByTestId("destination").textContent()).toBe(ALICE);
-    expect(await page.getByTestId("memo").textContent()).toBe("invoice 7");
-    expect(await page.getByTestId("countdown").textContent()).toMatch(/^Expires in \d+:\d\d$/);
-    await mainButtonShows(page, "Approve");
-    await page.getByRole("button", { name: "Deny" }).waitFor();
-    await screenshot(page, "approval-1-request-telegram-dark");
+    await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId), DARK_THEME, intent.id)}`);
+    await t.page.getByTestId("amount").filter({ hasText: "42,000 sats" }).waitFor();
+    expect(await t.page.getByTestId("amount-btc").textContent()).toBe("0.00042 BTC");
+    expect(await t.page.getByTestId("destination").textContent()).toBe(ALICE);
+    expect(await t.page.getByTestId("memo").textContent()).toBe("invoice 7");
+    expect(await t.page.getByTestId("countdown").textContent()).toMatch(/^Expires in \d+:\d\d$/);
+    await mainButtonShows(t.page, "Approve");
+    await t.page.getByRole("button", { name: "Deny" }).waitFor();
+    await screenshot(t.page, "approval-1-request-telegram-dark");
 
-    await pressMainButton(page);
-    await page.getByTestId("outcome").filter({ hasText: "Approved" }).waitFor();
-    const haptics = (await telegramCalls(page)).filter(([m]) => m === "web_app_trigger_haptic_feedback").map(([, p]) => p?.notification_type);
+    await pressMainButton(t.page);
+    await t.page.getByTestId("outcome").filter({ hasText: "Approved" }).waitFor();
+    const haptics = (await telegramCalls(t.page)).filter(([m]) => m === "web_app_trigger_haptic_feedback").map(([, p]) => p?.notification_type);
     expect(haptics).toContain("success");
-    await mainButtonShows(page, "Back to requests");
-    await screenshot(page, "approval-2-approved-telegram-dark");
+    await mainButtonShows(t.page, "Back to requests");
+    await screenshot(t.page, "approval-2-approved-telegram-dark");
 
     const state = await client.getSignIntent(intent.id);
     expect(state).toMatchObject({ status: "approved", decided_via: "miniapp" });
@@ -106,102 +84,102 @@ describe("payment and signing approval in the Mini App", () => {
   it("inside Telegram, Deny denies, with a warning haptic, and no ticket is handed out", async () => {
     const { telegramUserId, client, identity } = await owner();
     const { intent } = await ask(client, identity, { amount_sats: 1000, destination: ALICE });
-    await page.goto(`${app.appUrl}/${telegramLaunchHash(initData(telegramUserId), DARK_THEME, intent.id)}`);
-    await page.getByRole("button", { name: "Deny" }).click();
-    await page.getByTestId("outcome").filter({ hasText: "Denied" }).waitFor();
-    expect((await telegramCalls(page)).some(([m, p]) => m === "web_app_trigger_haptic_feedback" && p?.notification_type === "warning")).toBe(true);
+    await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId), DARK_THEME, intent.id)}`);
+    await t.page.getByRole("button", { name: "Deny" }).click();
+    await t.page.getByTestId("outcome").filter({ hasText: "Denied" }).waitFor();
+    expect((await telegramCalls(t.page)).some(([m, p]) => m === "web_app_trigger_haptic_feedback" && p?.notification_type === "warning")).toBe(true);
     const state = await client.getSignIntent(intent.id);
     expect(state.status).toBe("denied");
     expect(state.ticket).toBeUndefined();
   });
 
   it("in a browser, shows the request, sends the owner to the chat, and follows the decision made there", async () => {
-    await page.setViewportSize({ width: 1000, height: 900 });
+    await t.page.setViewportSize({ width: 1000, height: 900 });
     const { telegramUserId, client, session, identity } = await owner();
     const { intent } = await ask(client, identity, { amount_sats: 250_000, destination: ALICE, memo: "March hosting" });
     await withStoredSession(session, BOT);
-    await page.goto(`${app.appUrl}/#/requests/${intent.id}`);
-    await page.getByTestId("amount").filter({ hasText: "250,000 sats" }).waitFor();
-    await page.getByRole("heading", { name: "Decide in Telegram" }).waitFor();
-    expect(await page.getByRole("link", { name: `Open @${BOT} in Telegram` }).getAttribute("href")).toBe(`https://t.me/${BOT}`);
-    expect(await page.getByRole("button", { name: "Approve" }).count()).toBe(0);
-    await screenshot(page, "approval-3-request-browser");
+    await t.page.goto(`${t.app.appUrl}/#/requests/${intent.id}`);
+    await t.page.getByTestId("amount").filter({ hasText: "250,000 sats" }).waitFor();
+    await t.page.getByRole("heading", { name: "Decide in Telegram" }).waitFor();
+    expect(await t.page.getByRole("link", { name: `Open @${BOT} in Telegram` }).getAttribute("href")).toBe(`https://t.me/${BOT}`);
+    expect(await t.page.getByRole("button", { name: "Approve" }).count()).toBe(0);
+    await screenshot(t.page, "approval-3-request-browser");
 
-    // The chat message the owner got carries the Approve button and a Review link to this page.
+    // The chat message the owner got carries the Approve button and a Review link to this t.page.
     const message = await waitForRequestMessage(telegram, telegramUserId);
     const buttons = message.inline_keyboard.flat();
     expect(buttons.some((b) => b.url === `https://t.me/${BOT}?startapp=${intent.id}`)).toBe(true);
-    await pressInChat(app.stack.apiUrl, telegramUserId, buttons.find((b) => b.callback_data === `intent:approve:${intent.id}`)!.callback_data!);
+    await pressInChat(t.app.stack.apiUrl, telegramUserId, buttons.find((b) => b.callback_data === `intent:approve:${intent.id}`)!.callback_data!);
 
-    await page.getByTestId("outcome").filter({ hasText: "Approved" }).waitFor({ timeout: 30_000 });
-    await page.getByText("Decided in the chat with the bot.").waitFor();
-    await screenshot(page, "approval-4-approved-browser");
+    await t.page.getByTestId("outcome").filter({ hasText: "Approved" }).waitFor({ timeout: 30_000 });
+    await t.page.getByText("Decided in the chat with the bot.").waitFor();
+    await screenshot(t.page, "approval-4-approved-browser");
   });
 
   it("refuses forged init data with a clear message and leaves the request pending", async () => {
     const { telegramUserId, client, session, identity } = await owner();
     const { intent } = await ask(client, identity);
     await withStoredSession(session);
-    await page.goto(`${app.appUrl}/${telegramLaunchHash(initData(telegramUserId, FOREIGN_TOKEN), DARK_THEME, intent.id)}`);
-    await page.getByTestId("no-payment").waitFor();
-    await mainButtonShows(page, "Approve");
-    await pressMainButton(page);
-    await page.getByText("Telegram could not confirm it's you").waitFor();
-    await page.getByText(/not valid for this bot/).waitFor();
-    expect((await telegramCalls(page)).some(([m, p]) => m === "web_app_trigger_haptic_feedback" && p?.notification_type === "error")).toBe(true);
+    await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId, FOREIGN_TOKEN), DARK_THEME, intent.id)}`);
+    await t.page.getByTestId("no-payment").waitFor();
+    await mainButtonShows(t.page, "Approve");
+    await pressMainButton(t.page);
+    await t.page.getByText("Telegram could not confirm it's you").waitFor();
+    await t.page.getByText(/not valid for this bot/).waitFor();
+    expect((await telegramCalls(t.page)).some(([m, p]) => m === "web_app_trigger_haptic_feedback" && p?.notification_type === "error")).toBe(true);
     expect((await client.getSignIntent(intent.id)).status).toBe("pending_approval");
-    expect(await page.evaluate(() => sessionStorage.getItem("clw.session"))).not.toBeNull();
+    expect(await t.page.evaluate(() => sessionStorage.getItem("clw.session"))).not.toBeNull();
   });
 
   it("lists pending requests with a count on the tab and opens one", async () => {
     const { telegramUserId, client, identity } = await owner();
     await ask(client, identity, { amount_sats: 5000, destination: ALICE });
     const { intent: digestOnly } = await ask(client, identity);
-    await page.goto(`${app.appUrl}/${telegramLaunchHash(initData(telegramUserId), DARK_THEME)}`);
-    await page.getByRole("heading", { name: "Your keys" }).waitFor();
-    await expect.poll(() => page.getByTestId("pending-count").textContent()).toBe("2");
-    await page.getByRole("button", { name: /Requests/ }).click();
-    const list = page.getByRole("list", { name: "Pending requests" });
+    await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId), DARK_THEME)}`);
+    await t.page.getByRole("heading", { name: "Your keys" }).waitFor();
+    await expect.poll(() => t.page.getByTestId("pending-count").textContent()).toBe("2");
+    await t.page.getByRole("button", { name: /Requests/ }).click();
+    const list = t.page.getByRole("list", { name: "Pending requests" });
     await list.getByText("5,000 sats to bc1qw508…v8f3t4").waitFor();
-    await screenshot(page, "approval-5-requests-dark");
+    await screenshot(t.page, "approval-5-requests-dark");
     await list.getByText("Sign a digest (no payment details)").click();
-    await page.getByText("This request signs a digest without payment details").waitFor();
-    expect(await page.getByTestId("digest-hash").textContent()).toMatch(/^[0-9a-f]{64}$/);
+    await t.page.getByText("This request signs a digest without payment details").waitFor();
+    expect(await t.page.getByTestId("digest-hash").textContent()).toMatch(/^[0-9a-f]{64}$/);
     expect((await client.getSignIntent(digestOnly.id)).status).toBe("pending_approval");
   });
 
   it("edits a key's policy, with validation, and offers approval when a key is created", async () => {
-    await page.setViewportSize({ width: 900, height: 1000 });
+    await t.page.setViewportSize({ width: 900, height: 1000 });
     const { client, session, identity } = await owner({});
     await withStoredSession(session);
-    await page.goto(app.appUrl);
-    await page.getByText(`Key ${identity.public_key.slice(2, 10)}…`).click();
-    await page.getByTestId("open-policy").click();
-    await page.getByRole("heading", { name: "Policy" }).waitFor();
-    await page.getByTestId("require-approval").check();
-    await page.locator("input[name=auto_approve_max_sats]").fill("5,000");
-    await page.locator("input[name=daily_limit_sats]").fill("lots");
-    await page.getByLabel("Bitcoin address to allow").fill("bc1qnotanaddress");
-    await page.getByRole("button", { name: "Add", exact: true }).click();
-    await page.getByText("That is not a valid Bitcoin address").waitFor();
-    await page.getByLabel("Bitcoin address to allow").fill(ALICE);
-    await page.getByRole("button", { name: "Add", exact: true }).click();
-    await page.getByRole("list", { name: "Allowed destinations" }).getByText(ALICE).waitFor();
-    await page.getByTestId("save-policy").click();
-    await page.getByText("Enter a whole number of sats").waitFor();
+    await t.page.goto(t.app.appUrl);
+    await t.page.getByText(`Key ${identity.public_key.slice(2, 10)}…`).click();
+    await t.page.getByTestId("open-policy").click();
+    await t.page.getByRole("heading", { name: "Policy" }).waitFor();
+    await t.page.getByTestId("require-approval").check();
+    await t.page.locator("input[name=auto_approve_max_sats]").fill("5,000");
+    await t.page.locator("input[name=daily_limit_sats]").fill("lots");
+    await t.page.getByLabel("Bitcoin address to allow").fill("bc1qnotanaddress");
+    await t.page.getByRole("button", { name: "Add", exact: true }).click();
+    await t.page.getByText("That is not a valid Bitcoin address").waitFor();
+    await t.page.getByLabel("Bitcoin address to allow").fill(ALICE);
+    await t.page.getByRole("button", { name: "Add", exact: true }).click();
+    await t.page.getByRole("list", { name: "Allowed destinations" }).getByText(ALICE).waitFor();
+    await t.page.getByTestId("save-policy").click();
+    await t.page.getByText("Enter a whole number of sats").waitFor();
     expect((await client.getPolicy(identity.id)).require_approval).toBe(false);
-    await page.locator("input[name=daily_limit_sats]").fill("100 000");
-    await page.getByTestId("save-policy").click();
-    await page.getByText("Saved.").waitFor();
+    await t.page.locator("input[name=daily_limit_sats]").fill("100 000");
+    await t.page.getByTestId("save-policy").click();
+    await t.page.getByText("Saved.").waitFor();
     expect(await client.getPolicy(identity.id)).toEqual({ require_approval: true, auto_approve_max_sats: 5000, daily_limit_sats: 100_000, allowed_destinations: [ALICE] });
-    await screenshot(page, "approval-6-policy-browser");
+    await screenshot(t.page, "approval-6-policy-browser");
 
     // A key created here comes with the offer to require approval: one tap.
-    await page.getByRole("button", { name: "← Back" }).click();
-    await page.getByRole("button", { name: "← Back" }).click();
-    await page.getByTestId("create-key").click();
-    await page.getByTestId("turn-on-approval").click();
-    await page.getByTestId("approval-on").waitFor();
+    await t.page.getByRole("button", { name: "← Back" }).click();
+    await t.page.getByRole("button", { name: "← Back" }).click();
+    await t.page.getByTestId("create-key").click();
+    await t.page.getByTestId("turn-on-approval").click();
+    await t.page.getByTestId("approval-on").waitFor();
     const created = (await client.listIdentities()).find((i) => i.id !== identity.id)!;
     expect((await client.getPolicy(created.id)).require_approval).toBe(true);
   });
@@ -222,11 +200,7 @@ async function waitForRequestMessage(telegram: FakeTelegram, chatId: number): Pr
 
 /** The owner presses a button of that message: Telegram delivers the callback to the webhook. */
 async function pressInChat(apiUrl: string, telegramUserId: number, data: string) {
-  const chat = { id: telegramUserId, type: "private", first_name: "Ada" };
-  const update = {
-    update_id: randomInt(1, 2 ** 31),
-    callback_query: { id: `cb-${randomInt(1e9)}`, from: { id: telegramUserId, is_bot: false, first_name: "Ada" }, chat_instance: "ci", data, message: { message_id: 1, date: 0, chat, text: "…" } },
-  };
+  const update = callbackUpdate(telegramUserId, data);
   const res = await fetch(`${apiUrl}/telegram-webhook`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET }, body: JSON.stringify(update) });
   expect(res.status).toBe(200);
 }

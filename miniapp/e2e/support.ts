@@ -1,7 +1,9 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { sign } from "@telegram-apps/init-data-node";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { startLocalStack, type LocalStack } from "../../worker/stack/local-stack.js";
 import { findFreePort, startProcess, waitForHttp, type ManagedProcess } from "../../worker/stack/processes.js";
 
@@ -114,3 +116,64 @@ export const DARK_THEME = {
   destructive_text_color: "#ec3942",
   section_separator_color: "#0e1621",
 };
+
+/** Init data as the Telegram client would hand it to the Mini App, signed with `token`. */
+export function signedInitData(telegramUserId: number, token: string, authDate = new Date()): string {
+  return sign(
+    { user: { id: telegramUserId, first_name: "Ada", username: "ada_l", language_code: "en" }, chat_type: "private", chat_instance: "8428209589180549439" },
+    token,
+    authDate,
+  );
+}
+
+/** The Mini App methods the page asked of (mocked) Telegram. */
+export async function telegramCalls(page: Page): Promise<[string, any][]> {
+  return page.evaluate(() => (window as unknown as { __tgEvents: [string, unknown][] }).__tgEvents);
+}
+
+/** What Telegram's client does when the user taps a native button. */
+export async function pressTelegramButton(page: Page, eventType: "main_button_pressed" | "back_button_pressed"): Promise<void> {
+  await page.evaluate((type) => {
+    window.dispatchEvent(new MessageEvent("message", { data: JSON.stringify({ eventType: type }), source: window.parent }));
+  }, eventType);
+}
+
+/** The app and browser of a test file, and the current test's tab. */
+export interface AppInBrowser {
+  readonly app: AppUnderTest;
+  readonly page: Page;
+}
+
+/**
+ * Starts the app (`start`) and a browser once for the calling test file, gives every test a
+ * fresh tab (its own sessionStorage, so nothing carries over), and stops everything afterwards.
+ */
+export function useAppInBrowser(start: () => Promise<AppUnderTest>, viewport?: { width: number; height: number }): AppInBrowser {
+  let app: AppUnderTest | undefined;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    app = await start();
+    browser = await launchBrowser(viewport);
+  });
+  beforeEach(async () => {
+    page = await browser!.context.newPage();
+  });
+  afterEach(async () => {
+    await page?.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error("the app is not running (beforeAll failed?)");
+      return app;
+    },
+    get page() {
+      if (!page) throw new Error("no tab is open (beforeEach failed?)");
+      return page;
+    },
+  };
+}
