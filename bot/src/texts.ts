@@ -51,7 +51,7 @@ export const signInGone = "This sign-in request has expired or was already answe
 export const notYourButton = "This button is not for you.";
 
 export const noIdentities = "You have no keys yet. Create one with /new.";
-export const identityLine = (identity: Identity) =>
+const identityLine = (identity: Identity) =>
   `• <code>${shortId(identity.id)}</code> ${shortKey(identity.public_key)} (created ${identity.created_at.slice(0, 10)})`;
 export const identityList = (identities: Identity[]) => `<b>Your keys</b>\n${identities.map(identityLine).join("\n")}`;
 export const identityCreated = (identity: Identity) =>

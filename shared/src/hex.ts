@@ -20,11 +20,6 @@ export function digestHash(digestHex: string): string {
   return bytesToHex(sha256(hexToBytes(digestHex)));
 }
 
-/** True for an even-length string of hex characters of exactly `bytes` bytes. */
-export function isHexOfLength(value: unknown, bytes: number): value is string {
-  return typeof value === "string" && value.length === bytes * 2 && /^[0-9a-fA-F]*$/.test(value);
-}
-
 /**
  * The short code a sign-in shows on both sides (the client and the Telegram prompt), so the
  * owner can check they approve the sign-in they started: 6 digits derived from the link code.

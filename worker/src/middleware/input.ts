@@ -15,7 +15,8 @@ async function readBody(c: AppContext): Promise<string> {
   const declared = Number(c.req.header("content-length") ?? 0);
   if (declared > LIMITS.maxBodyBytes) throw new AppError(413, "payload_too_large", `the body is larger than ${LIMITS.maxBodyBytes} bytes`);
   const text = await c.req.text();
-  if (new TextEncoder().encode(text).byteLength > LIMITS.maxBodyBytes) {
+  // Only a body that could be over the limit (a UTF-16 unit is at most 3 UTF-8 bytes) is measured.
+  if (text.length * 3 > LIMITS.maxBodyBytes && new TextEncoder().encode(text).byteLength > LIMITS.maxBodyBytes) {
     throw new AppError(413, "payload_too_large", `the body is larger than ${LIMITS.maxBodyBytes} bytes`);
   }
   return text;

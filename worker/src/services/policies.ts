@@ -10,8 +10,8 @@ import { getOwnedIdentity } from "./identities.js";
 /** What the policy says about one intent, before any ticket exists. */
 export type PolicyVerdict = { kind: "allow"; reserve: boolean } | { kind: "approval" };
 
-/** @throws AppError 403 `policy_denied` with the reason. */
-export function policyDenied(reason: string): AppError {
+/** The 403 `policy_denied` error, with the reason. */
+function policyDenied(reason: string): AppError {
   return new AppError(403, "policy_denied", reason);
 }
 
