@@ -16,7 +16,7 @@ function memoryStorage(): Storage {
   };
 }
 
-const session = { token: "tok", expires_in: 3600, user: { id: "u1", telegram_user_id: 42, created_at: "2026-01-01T00:00:00.000Z" } };
+const session = { token: "tok", expires_in: 3600, user: { id: "u1", telegram_user_id: "42", status: "active" as const, created_at: "2026-01-01T00:00:00.000Z" } };
 
 describe("the tab's session", () => {
   it("round-trips until it expires, then is forgotten", () => {

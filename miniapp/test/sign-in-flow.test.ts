@@ -2,7 +2,7 @@ import { ClwApiError, type Challenge, type Session } from "@clw/shared";
 import { describe, expect, it } from "vitest";
 import { failureMessage, runSignIn, type SignInApi, type SignInState } from "../src/sign-in-flow.js";
 
-const session: Session = { token: "tok", expires_in: 3600, user: { id: "u1", telegram_user_id: 42, created_at: "2026-01-01T00:00:00.000Z" } };
+const session: Session = { token: "tok", expires_in: 3600, user: { id: "u1", telegram_user_id: "42", status: "active", created_at: "2026-01-01T00:00:00.000Z" } };
 
 function challenge(overrides: Partial<Challenge> = {}): Challenge {
   return {

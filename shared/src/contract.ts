@@ -33,10 +33,20 @@ export const digestSchema = z
 
 export const telegramUserIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Who a challenge is for: Telegram's numeric id, as an integer or (as the original contract sends
+ * it) a string. In test mode any other string of 1–64 printable characters names a test user
+ * (the original CLI sends "test_user", its tests "e2e_user_<ms>").
+ */
+export const telegramUserRefSchema = z.union([
+  telegramUserIdSchema,
+  z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, "must be 1-64 printable characters without spaces"),
+]);
+
 // ---- requests ----
 
 export const challengeRequestSchema = z.strictObject({
-  telegram_user_id: telegramUserIdSchema.optional(),
+  telegram_user_id: telegramUserRefSchema.optional(),
   client_label: z.string().trim().min(1).max(LIMITS.maxClientLabel).optional(),
 });
 export type ChallengeRequest = z.input<typeof challengeRequestSchema>;
@@ -60,7 +70,25 @@ export const paymentSchema = z.strictObject({
 });
 export type Payment = z.infer<typeof paymentSchema>;
 
-export const signIntentRequestSchema = z.strictObject({ digest: digestSchema, payment: paymentSchema.optional() });
+/** The original contract's only scope; accepted, never required. */
+const scopeSchema = z.literal("sign", { error: 'scope must be "sign"' }).optional();
+
+/** `POST /v1/identities`: `{}` or, as the original SDK sends, `{"alg": "secp256k1"}`. */
+export const createIdentityRequestSchema = z.strictObject({ alg: z.literal("secp256k1", { error: 'alg must be "secp256k1"' }).optional() });
+
+/** A 33-byte compressed secp256k1 public key in hex, normalised to lowercase. */
+export const publicKeySchema = z
+  .string()
+  .regex(/^0[23][0-9a-fA-F]{64}$/, "must be a 33-byte compressed public key in hex")
+  .transform((key) => key.toLowerCase());
+
+/**
+ * `POST /v1/identities/:id/restore`: the original CLI sends the public key it remembers. It is
+ * checked against the identity, never trusted: the key always comes from the sealed backup.
+ */
+export const restoreRequestSchema = z.strictObject({ public_key: publicKeySchema.optional() });
+
+export const signIntentRequestSchema = z.strictObject({ digest: digestSchema, scope: scopeSchema, payment: paymentSchema.optional() });
 export type SignIntentRequest = z.input<typeof signIntentRequestSchema>;
 
 export const signRequestSchema = z.strictObject({
@@ -70,7 +98,7 @@ export const signRequestSchema = z.strictObject({
 export type SignRequest = z.input<typeof signRequestSchema>;
 
 export const signBatchRequestSchema = z.strictObject({
-  digests: z.array(z.strictObject({ digest: digestSchema })).min(1).max(LIMITS.maxBatch),
+  digests: z.array(z.strictObject({ digest: digestSchema, scope: scopeSchema })).min(1).max(LIMITS.maxBatch),
 });
 export type SignBatchRequest = z.input<typeof signBatchRequestSchema>;
 
@@ -81,9 +109,11 @@ export const auditQuerySchema = z.strictObject({
 
 // ---- responses ----
 
+/** The signed-in user, as the original contract answers it (`telegram_user_id` a decimal string). */
 export const userSchema = z.object({
   id: z.string(),
-  telegram_user_id: z.number(),
+  telegram_user_id: z.string(),
+  status: z.literal("active"),
   created_at: z.string(),
 });
 export type User = z.infer<typeof userSchema>;

@@ -41,7 +41,7 @@ describe("the typed client", () => {
     const { fetch, calls } = fakeFetch({
       "POST /v1/auth/verify": () =>
         approved
-          ? { status: 200, body: { token: "S", expires_in: 3600, user: { id: "u", telegram_user_id: 1, created_at: "t" } } }
+          ? { status: 200, body: { token: "S", expires_in: 3600, user: { id: "u", telegram_user_id: "1", status: "active", created_at: "t" } } }
           : { status: 202, body: { status: "pending", expires_at: "t" } },
       "GET /v1/identities": () => ({ status: 200, body: { items: [] } }),
     });

@@ -16,8 +16,12 @@ describe("the contract's request schemas", () => {
   });
 
   it("take Telegram user ids as positive integers only", () => {
-    for (const id of [1, 2 ** 40]) expect(challengeRequestSchema.safeParse({ telegram_user_id: id }).success).toBe(true);
-    for (const id of [0, -5, 1.5, "12", 2 ** 60]) expect(challengeRequestSchema.safeParse({ telegram_user_id: id }).success).toBe(false);
+    for (const id of [1, 2 ** 40, "12", "test_user", "e2e_user_1764633600000", "x".repeat(64)]) {
+      expect(challengeRequestSchema.safeParse({ telegram_user_id: id }).success).toBe(true);
+    }
+    for (const id of [0, -5, 1.5, 2 ** 60, "", "x".repeat(65), "two words", "tab\there", null]) {
+      expect(challengeRequestSchema.safeParse({ telegram_user_id: id }).success).toBe(false);
+    }
   });
 
   it("default and bound audit pages", () => {

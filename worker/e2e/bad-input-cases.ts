@@ -55,7 +55,9 @@ export function typeCases(f: Fixture): BadCase[] {
   const id = `/v1/identities/${f.identityA}`;
   const a = { method: "POST", token: f.tokenA, status: 400 };
   return [
-    { method: "POST", path: "/v1/auth/challenge", name: "telegram_user_id string", body: { telegram_user_id: "12" }, status: 400 },
+    { method: "POST", path: "/v1/auth/challenge", name: "telegram_user_id empty string", body: { telegram_user_id: "" }, status: 400 },
+    { method: "POST", path: "/v1/auth/challenge", name: "telegram_user_id of 65 characters", body: { telegram_user_id: "u".repeat(65) }, status: 400 },
+    { method: "POST", path: "/v1/auth/challenge", name: "telegram_user_id with a space", body: { telegram_user_id: "test user" }, status: 400 },
     { method: "POST", path: "/v1/auth/challenge", name: "telegram_user_id negative", body: { telegram_user_id: -5 }, status: 400 },
     { method: "POST", path: "/v1/auth/challenge", name: "telegram_user_id fractional", body: { telegram_user_id: 1.5 }, status: 400 },
     { method: "POST", path: "/v1/auth/verify", name: "challenge_id number", body: { challenge_id: 7 }, status: 400 },

@@ -13,7 +13,7 @@ describe("sign-in", () => {
 
     const verified = await call("POST", "/v1/auth/verify", { body: { challenge_id: challenge.body.challenge_id } });
     expect(verified.status).toBe(200);
-    expect(verified.body.user.telegram_user_id).toBe(telegramUserId);
+    expect(verified.body.user).toMatchObject({ telegram_user_id: String(telegramUserId), status: "active" });
     expect(verified.body.expires_in).toBe(3600);
 
     const again = await call("POST", "/v1/auth/verify", { body: { challenge_id: challenge.body.challenge_id } });

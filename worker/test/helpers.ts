@@ -57,7 +57,7 @@ export async function signIn(telegramUserId = freshTelegramId()) {
   if (challenge.status !== 201) throw new Error(`challenge failed: ${JSON.stringify(challenge.body)}`);
   const verified = await call("POST", "/v1/auth/verify", { body: { challenge_id: challenge.body.challenge_id } });
   if (verified.status !== 200) throw new Error(`verify failed: ${JSON.stringify(verified.body)}`);
-  return { token: verified.body.token as string, user: verified.body.user as { id: string; telegram_user_id: number } };
+  return { token: verified.body.token as string, user: verified.body.user as { id: string; telegram_user_id: string } };
 }
 
 export async function createIdentity(token: string): Promise<Identity> {

@@ -54,8 +54,11 @@ describe("identities", () => {
     const { token } = await signIn();
     const identity = await createIdentity(token);
     await enclave("/v1/keys/destroy", { identity_id: identity.id });
-    const restored = await call("POST", `/v1/identities/${identity.id}/restore`, { token, body: { public_key: "02".padEnd(66, "1") } });
-    expect(restored.status).toBe(400);
+    const claimed = await call("POST", `/v1/identities/${identity.id}/restore`, { token, body: { public_key: "02".padEnd(66, "1") } });
+    expect(claimed.status).toBe(409);
+    expect(claimed.body.code).toBe("key_conflict");
+    const audit = await call("GET", "/v1/audit", { token });
+    expect(audit.body.items.map((e: { action: string }) => e.action)).not.toContain("identity.restore");
     const ok = await call("POST", `/v1/identities/${identity.id}/restore`, { token });
     expect(ok.status).toBe(200);
     expect(ok.body.public_key).toBe(identity.public_key);

@@ -40,7 +40,7 @@ describe("signing in from another client, approved in Telegram", () => {
     expect((await lastSaid(owner)).text).toContain("approved");
     const session = await verify(challenge.id);
     expect(session.status).toBe(200);
-    expect(session.body.user.telegram_user_id).toBe(owner);
+    expect(session.body.user.telegram_user_id).toBe(String(owner));
     expect((await verify(challenge.id)).status).toBe(404);
 
     const audit = await call("GET", "/v1/audit", { token: session.body.token, env: withBot() });

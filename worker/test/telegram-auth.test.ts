@@ -40,7 +40,7 @@ describe("POST /v1/auth/telegram", () => {
     const telegramUserId = freshTelegramId();
     const res = await call("POST", "/v1/auth/telegram", { body: { init_data: await initDataFor(telegramUserId) }, env: withBot });
     expect(res.status).toBe(200);
-    expect(res.body.user.telegram_user_id).toBe(telegramUserId);
+    expect(res.body.user.telegram_user_id).toBe(String(telegramUserId));
     expect(res.body.expires_in).toBe(3600);
 
     const identities = await call("GET", "/v1/identities", { token: res.body.token, env: withBot });

@@ -17,8 +17,11 @@ export interface Database {
 
 export interface UsersTable {
   id: string;
+  /** Telegram's user id; negative for a test-mode user named by a string (see `test_user`). */
   telegram_user_id: number;
   created_at: string;
+  /** The name a test-mode user was signed in with (e.g. "test_user"); null for Telegram users. */
+  test_user: string | null;
 }
 
 export type ChallengeStatus = "pending" | "approved" | "denied" | "consumed";
@@ -28,6 +31,8 @@ export interface ChallengesTable {
   code: string;
   status: ChallengeStatus;
   telegram_user_id: number | null;
+  /** A test-mode challenge for a user named by a string. */
+  test_user: string | null;
   client_label: string | null;
   created_at: string;
   expires_ms: number;

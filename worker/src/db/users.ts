@@ -6,7 +6,7 @@ export async function insertUserIfAbsent(db: Db, row: UsersTable): Promise<Users
   return db
     .insertInto("users")
     .values(row)
-    .onConflict((oc) => oc.column("telegram_user_id").doNothing())
+    .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();
 }

@@ -4,7 +4,8 @@ import { requireSession } from "../middleware/auth.js";
 import type { AppEnv } from "../middleware/context.js";
 import { jsonBody } from "../middleware/input.js";
 import { enforceRateLimits } from "../services/rate-limit.js";
-import { createChallenge, revokeSession, verifyChallenge } from "../services/sessions.js";
+import { revokeSession } from "../services/sessions.js";
+import { createChallenge, verifyChallenge } from "../services/sign-in.js";
 
 /** Sign-in: challenge → (owner approves in Telegram, or test mode) → verify → session; logout. */
 export const authRoutes = new Hono<AppEnv>()
@@ -13,7 +14,7 @@ export const authRoutes = new Hono<AppEnv>()
     const deps = c.get("deps");
     const client = c.req.header("cf-connecting-ip") ?? "local";
     await enforceRateLimits(deps, [{ key: `challenge:${client}`, limit: deps.config.rateLimit.perUser }]);
-    const challenge = await createChallenge(deps, { telegramUserId: body.telegram_user_id, clientLabel: body.client_label });
+    const challenge = await createChallenge(deps, { telegramUser: body.telegram_user_id, clientLabel: body.client_label });
     return c.json(challenge, 201);
   })
   .post("/verify", async (c) => {

@@ -1,17 +1,16 @@
-import { z } from "zod";
+import { createIdentityRequestSchema, restoreRequestSchema } from "@clw/shared";
 import { Hono } from "hono";
+import { AppError } from "../errors.js";
 import { requireSession } from "../middleware/auth.js";
 import type { AppEnv } from "../middleware/context.js";
 import { identityIdParam, jsonBody } from "../middleware/input.js";
 import { createIdentity, destroyIdentity, getOwnedIdentity, listIdentities, restoreIdentity } from "../services/identities.js";
 
-const emptyBody = z.strictObject({});
-
 /** Identities: list, create, destroy, restore from the sealed backup. */
 export const identityRoutes = new Hono<AppEnv>()
   .get("/", requireSession, async (c) => c.json({ items: await listIdentities(c.get("deps"), c.get("auth").userId) }))
   .post("/", requireSession, async (c) => {
-    await jsonBody(c, emptyBody, true);
+    await jsonBody(c, createIdentityRequestSchema, true);
     return c.json(await createIdentity(c.get("deps"), c.get("auth").userId, "api"), 201);
   })
   .delete("/:id", requireSession, async (c) => {
@@ -21,8 +20,12 @@ export const identityRoutes = new Hono<AppEnv>()
   })
   .post("/:id/restore", requireSession, async (c) => {
     const id = identityIdParam(c);
-    await jsonBody(c, emptyBody, true);
+    const body = await jsonBody(c, restoreRequestSchema, true);
     const deps = c.get("deps");
     const identity = await getOwnedIdentity(deps, c.get("auth").userId, id);
+    // The caller's key is a claim to check, never a source: the key comes from the sealed backup.
+    if (body.public_key !== undefined && body.public_key !== identity.public_key) {
+      throw new AppError(409, "key_conflict", "public_key is not this identity's key; the key is restored from its sealed backup only");
+    }
     return c.json(await restoreIdentity(deps, identity, "api", "requested"));
   });

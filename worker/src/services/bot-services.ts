@@ -5,7 +5,7 @@ import { runBatch } from "../db/client.js";
 import { claimUpdateQuery, deleteConversation, readConversation, readConversationQuery, writeConversation } from "../db/telegram.js";
 import type { Deps } from "./deps.js";
 import { createIdentity, destroyIdentity, listIdentities } from "./identities.js";
-import { ensureUser } from "./sessions.js";
+import { ensureUser } from "./users.js";
 import { decideIntent } from "./approvals.js";
 import { getPolicy, setPolicy } from "./policies.js";
 import { decideSignIn, openSignIn } from "./sign-in.js";

@@ -1,5 +1,5 @@
-import type { User } from "@clw/shared";
 import type { DbHandle } from "../db/client.js";
+import type { UsersTable } from "../db/schema.js";
 import type { Config } from "../env.js";
 import type { SignerClient } from "../signer-client.js";
 import type { RateCounter } from "./rate-limit.js";
@@ -12,7 +12,7 @@ export interface Deps {
   kvTickets: KVNamespace;
   rateCounter: RateCounter;
   /** Telegram account → user, which never changes once made: spares a read per bot update. */
-  usersByTelegramId: Map<number, User>;
+  usersByTelegramId: Map<number, UsersTable>;
   now: () => number;
   /** Runs work after the response is sent (the request's `waitUntil`). */
   defer: (work: Promise<unknown>) => void;

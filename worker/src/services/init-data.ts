@@ -3,7 +3,8 @@ import { isExpiredError, validate } from "@telegram-apps/init-data-node/web";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import type { Deps } from "./deps.js";
-import { ensureUser, openSession } from "./sessions.js";
+import { openSession } from "./sessions.js";
+import { ensureUser } from "./users.js";
 
 /** Init data that is not signed with this bot's token (tampered, forged, another bot's). */
 export class InitDataInvalidError extends Error {
