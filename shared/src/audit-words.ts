@@ -36,8 +36,10 @@ export function describeEvent(event: AuditEvent, publicKeys?: ReadonlyMap<string
       const count = typeof meta.count === "number" ? meta.count : 1;
       return count === 1 ? `Signed a digest with ${key}` : `Signed ${count} digests with ${key}`;
     }
-    case "identity.sign_failed":
-      return `A signature with ${key} failed: the signer was unavailable`;
+    case "identity.sign_failed": {
+      const outage = meta.reason === undefined || meta.reason === "enclave_unavailable" || meta.reason === "enclave_error";
+      return outage ? `A signature with ${key} failed: the signer was unavailable` : `A signature with ${key} failed (${String(meta.reason)})`;
+    }
     case "identity.destroy":
       return `Destroyed ${key}`;
     case "identity.restore":

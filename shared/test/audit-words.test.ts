@@ -49,5 +49,6 @@ describe("activity in words", () => {
 
   it("names a failed signature", () => {
     expect(describeEvent(event("identity.sign_failed", { reason: "enclave_unavailable" }))).toBe("A signature with key 1a2b3c4d… failed: the signer was unavailable");
+    expect(describeEvent(event("identity.sign_failed", { reason: "key_conflict" }))).toBe("A signature with key 1a2b3c4d… failed (key_conflict)");
   });
 });

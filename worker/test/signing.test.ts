@@ -78,6 +78,8 @@ describe("signing", () => {
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(29);
+    const audit = await call("GET", "/v1/audit", { token });
+    expect(audit.body.items.filter((e: { action: string }) => e.action === "identity.sign")).toHaveLength(1);
   });
 
   it("sign-batch signs every digest in order", async () => {
@@ -104,6 +106,11 @@ describe("signing", () => {
     const audit = await call("GET", "/v1/audit", { token });
     const restore = audit.body.items.find((e: { action: string }) => e.action === "identity.restore");
     expect(restore).toMatchObject({ identity_id: identity.id, source: "system", metadata: { reason: "key_not_found", imported: true } });
+    // Newest first, and the times agree with the order: the ticket was spent, then the key came back.
+    const events = audit.body.items as { action: string; created_at: string }[];
+    expect(events.slice(0, 2).map((e) => e.action)).toEqual(["identity.restore", "identity.sign"]);
+    const times = events.map((e) => Date.parse(e.created_at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it("answers a clear 503 within seconds when the enclave is down, and the ticket survives", async () => {
@@ -120,6 +127,8 @@ describe("signing", () => {
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(down.status).toBe(503);
     expect(down.body.code).toBe("enclave_unavailable");
+    const failed = (await call("GET", "/v1/audit", { token })).body.items.find((e: { action: string }) => e.action === "identity.sign_failed");
+    expect(failed).toMatchObject({ metadata: { reason: "enclave_unavailable", nonces: [intent.nonce], released: true } });
     const later = await call("POST", `/v1/identities/${identity.id}/sign`, { token, body: { digest, ticket: intent.ticket } });
     expect(later.status).toBe(200);
   });

@@ -1,6 +1,5 @@
 import { sql } from "kysely";
-import { runBatch, type Db, type DbHandle } from "./client.js";
-import { markIntentUsedQuery } from "./sign-intents.js";
+import type { Db } from "./client.js";
 
 export interface TicketUse {
   nonce: string;
@@ -17,14 +16,14 @@ export interface TicketUse {
  * Consumes ticket nonces atomically, but only while the session is live and the identity is
  * active and owned by `userId`: one INSERT … SELECT, so concurrent attempts on one nonce yield
  * one row. The nonces travel as one JSON parameter read with `json_each`, so the statement stays
- * within D1's limits on bound parameters and compound SELECTs at any batch size.
- * Returns the nonces that this call consumed.
+ * within D1's limits on bound parameters and compound SELECTs at any batch size. Its rows are the
+ * nonces this statement consumed; run it in a batch with what must happen only if it did.
  */
-export async function consumeTickets(handle: DbHandle, uses: TicketUse[], intentId?: string): Promise<string[]> {
+export function consumeTicketsQuery(uses: TicketUse[]) {
   const first = uses[0];
-  if (!first) return [];
+  if (!first) throw new Error("consumeTicketsQuery needs at least one ticket use");
   const fresh = JSON.stringify(uses.map((use) => [use.nonce, use.expiresMs]));
-  const consume = sql<{ nonce: string }>`
+  return sql<{ nonce: string }>`
     INSERT INTO ticket_uses (nonce, identity_id, used_at, expires_ms)
     SELECT fresh.value ->> 0, identities.id, ${first.usedAt}, fresh.value ->> 1
     FROM json_each(${fresh}) AS fresh JOIN identities ON identities.id = ${first.identityId}
@@ -34,9 +33,6 @@ export async function consumeTickets(handle: DbHandle, uses: TicketUse[], intent
     WHERE true
     ON CONFLICT (nonce) DO NOTHING
     RETURNING nonce`;
-  // A ticket from an approved request also marks that request used, in the same round trip.
-  const [consumed] = intentId ? await runBatch(handle, [consume, markIntentUsedQuery(intentId, first.nonce)]) : [(await consume.execute(handle.db)).rows];
-  return (consumed as { nonce: string }[]).map((row) => row.nonce);
 }
 
 export async function isTicketUsed(db: Db, nonce: string): Promise<boolean> {

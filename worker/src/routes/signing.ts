@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import { requireSession, requireSessionToken } from "../middleware/auth.js";
 import type { AppEnv } from "../middleware/context.js";
 import { identityIdParam, jsonBody } from "../middleware/input.js";
-import { createSignIntent, signBatch, signWithTicket } from "../services/signing.js";
+import { signWithTicket } from "../services/signatures.js";
+import { createSignIntent, signBatch } from "../services/signing.js";
 
 /**
  * Signing: sign-intent applies the identity's policy and issues a single-use ticket (201) or a

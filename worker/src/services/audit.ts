@@ -53,6 +53,18 @@ export function auditIfExistsQuery(input: AuditInput, nowMs: number, intentId: s
     WHERE EXISTS (SELECT 1 FROM sign_intents WHERE id = ${intentId})`;
 }
 
+/**
+ * The audit row for what the previous statement of the same batch did, written only if that
+ * statement changed rows (e.g. consumed a ticket): the event and the change commit together or
+ * not at all. The caller logs it (`logAudit`) once it did.
+ */
+export function auditIfChangedQuery(input: AuditInput, nowMs: number) {
+  const values = toRow(input, nowMs);
+  const columns = Object.keys(values) as (keyof typeof values)[];
+  return sql`INSERT INTO audit_events (${sql.join(columns.map((c) => sql.ref(c)))})
+    SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))} WHERE changes() > 0`;
+}
+
 /** Writes (and logs) one audit event on its own. */
 export async function recordAudit(deps: Deps, input: AuditInput): Promise<void> {
   await auditQuery(deps.dbh.db, input, deps.now()).execute();

@@ -9,7 +9,8 @@ import { ensureUser } from "./users.js";
 import { decideIntent } from "./approvals.js";
 import { getPolicy, setPolicy } from "./policies.js";
 import { decideSignIn, openSignIn } from "./sign-in.js";
-import { createSignIntent, signWithTicket } from "./signing.js";
+import { signWithTicket } from "./signatures.js";
+import { createSignIntent } from "./signing.js";
 
 /** How long a bot conversation's state is kept without a new message. */
 export const CONVERSATION_TTL_MS = 15 * 60_000;

@@ -3,26 +3,18 @@ import { runBatch } from "../db/client.js";
 import { findPolicy, toPolicy } from "../db/policies.js";
 import type { SignIntentsTable } from "../db/schema.js";
 import { insertReservedIntentQuery } from "../db/sign-intents.js";
-import { findIdentity, findIdentityForSession } from "../db/identities.js";
-import { consumeTickets, isTicketUsed, releaseTickets, type TicketUse } from "../db/ticket-uses.js";
+import { findIdentityForSession } from "../db/identities.js";
 import { findUserById } from "../db/users.js";
 import { AppError } from "../errors.js";
-import { SignerError } from "../signer-client.js";
-import { auditIfExistsQuery, auditQuery, logAudit, recordAudit, type AuditInput } from "./audit.js";
+import { auditIfExistsQuery, logAudit, type AuditInput } from "./audit.js";
 import { createPendingIntent } from "./approvals.js";
 import { dailyLimitDenied, evaluatePolicy, precheckDailyLimit } from "./policies.js";
 import type { Deps, Source } from "./deps.js";
-import { checkOwnership, getOwnedIdentity, restoreIdentity } from "./identities.js";
-import { checkRateLimits } from "./rate-limit.js";
+import { checkOwnership, getOwnedIdentity } from "./identities.js";
 import { randomToken } from "./random.js";
 import { assertLiveSession, type AuthContext } from "./sessions.js";
-import { mintTicket, verifyTicket } from "./tokens.js";
-
-const signLimit = (deps: Deps, identityId: string, cost = 1) => ({
-  key: `sign:${identityId}`,
-  limit: deps.config.rateLimit.perIdentitySign,
-  cost,
-});
+import { signBatchItems, type BatchItem } from "./signatures.js";
+import { mintTicket } from "./tokens.js";
 
 export interface IntentRequest {
   digest: string;
@@ -111,102 +103,23 @@ async function reserveByPolicy(deps: Deps, r: Reservation): Promise<void> {
 }
 
 /**
- * Signs one digest with a ticket: checks the ticket, consumes it atomically in D1 (in the same
- * statement that checks the session and the identity), then asks the enclave, which checks the
- * ticket again. A ticket signs once.
- * @throws AppError 401/403/409/410 for ticket problems, 404/409 for the identity, 502/503 for the enclave.
+ * Signs up to 100 digests at once, each with its own single-use ticket minted here (the policy
+ * must let the identity sign without the owner).
  */
-export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: string, digest: string, ticket: string, source: Source): Promise<string> {
-  const claims = await verifyTicket(ticket, deps.config.ticketSecret, deps.config.previousTicketSecret);
-  const hash = digestHash(digest);
-  if (claims.iid !== identityId || claims.dgh !== hash || claims.sub !== auth.userId) {
-    throw new AppError(403, "ticket_mismatch", "this ticket was issued for another identity, owner or digest");
-  }
-  const countSignature = await checkRateLimits(deps, [signLimit(deps, identityId)]);
-  const now = deps.now();
-  const use: TicketUse = { ...auth, nonce: claims.jti, identityId, usedAt: new Date(now).toISOString(), nowMs: now, expiresMs: claims.exp * 1000 };
-  const consumed = await consumeTickets(deps.dbh, [use], claims.int);
-  if (consumed.length === 0) await explainRefusal(deps, auth, identityId, claims.jti);
-  const signature = await withKeyRestore(deps, { userId: auth.userId, identityId, nonces: [claims.jti] }, () => deps.signer.sign(identityId, digest, ticket));
-  countSignature();
-  await auditQuery(deps.dbh.db, { action: "identity.sign", userId: auth.userId, identityId, source, metadata: { digest_hash: hash, nonce: claims.jti } }, now).execute();
-  return signature;
-}
-
-/** Why a ticket could not be consumed: ended session, identity, or replay. Always throws. */
-async function explainRefusal(deps: Deps, auth: AuthContext, identityId: string, nonce: string): Promise<never> {
-  await assertLiveSession(deps, auth);
-  await getOwnedIdentity(deps, auth.userId, identityId);
-  if (await isTicketUsed(deps.dbh.db, nonce)) throw new AppError(409, "ticket_replayed", "this ticket has already been used");
-  throw new AppError(409, "identity_not_active", "this identity cannot sign");
-}
-
-/** Signs up to 100 digests at once, each with its own single-use ticket minted here. */
 export async function signBatch(deps: Deps, auth: AuthContext, identityId: string, digests: string[], source: Source): Promise<string[]> {
-  const [countSignatures, , policy] = await Promise.all([
-    checkRateLimits(deps, [signLimit(deps, identityId, digests.length)]),
-    getOwnedIdentity(deps, auth.userId, identityId),
-    findPolicy(deps.dbh.db, identityId),
-  ]);
+  const [, policy] = await Promise.all([getOwnedIdentity(deps, auth.userId, identityId), findPolicy(deps.dbh.db, identityId)]);
   if (policy.require_approval) {
     throw new AppError(403, "approval_required", "this identity requires the owner's approval: ask with sign-intent, one digest at a time");
   }
   const now = deps.now();
   const ttl = deps.config.ticketTtlSeconds;
-  const items = await Promise.all(
+  const items: BatchItem[] = await Promise.all(
     digests.map(async (digest) => {
       const nonce = randomToken(16);
       const dgh = digestHash(digest);
       const ticket = await mintTicket({ sub: auth.userId, iid: identityId, dgh, scope: "sign", jti: nonce }, deps.config.ticketSecret, ttl, now);
-      return { digest, ticket, nonce, dgh };
+      return { digest, ticket, nonce, digestHash: dgh, expiresMs: now + ttl * 1000 };
     }),
   );
-  const usedAt = new Date(now).toISOString();
-  const uses = items.map((item) => ({ ...auth, nonce: item.nonce, identityId, usedAt, nowMs: now, expiresMs: now + ttl * 1000 }));
-  const consumed = await consumeTickets(deps.dbh, uses);
-  if (consumed.length !== items.length) {
-    await releaseTickets(deps.dbh.db, consumed);
-    await explainRefusal(deps, auth, identityId, "");
-  }
-  const nonces = items.map((item) => item.nonce);
-  const pairs = items.map(({ digest, ticket }) => ({ digest, ticket }));
-  const signatures = await withKeyRestore(deps, { userId: auth.userId, identityId, nonces }, () => deps.signer.signBatch(identityId, pairs));
-  countSignatures();
-  const metadata = { count: items.length, digest_hashes: items.map((item) => item.dgh) };
-  await auditQuery(deps.dbh.db, { action: "identity.sign", userId: auth.userId, identityId, source, metadata }, now).execute();
-  return signatures;
-}
-
-/**
- * Runs a signer call; if the enclave no longer holds the key (e.g. after a restart) restores it
- * from the sealed backup and retries once. When the signer cannot be reached, the consumed
- * nonces are released so the caller's ticket is not lost.
- */
-interface SignFailure {
-  userId: string;
-  identityId: string;
-  nonces: string[];
-}
-
-async function withKeyRestore<T>(deps: Deps, failure: SignFailure, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof SignerError && error.code === "key_not_found") {
-      const identity = await findIdentity(deps.dbh.db, failure.identityId);
-      if (!identity || identity.status !== "active") throw error;
-      await restoreIdentity(deps, identity, "system", "key_not_found");
-      return await call().catch(async (retryError: unknown) => releaseOnOutage(deps, failure, retryError));
-    }
-    return releaseOnOutage(deps, failure, error);
-  }
-}
-
-async function releaseOnOutage(deps: Deps, failure: SignFailure, error: unknown): Promise<never> {
-  if (error instanceof SignerError && (error.code === "enclave_unavailable" || error.code === "enclave_error")) {
-    await releaseTickets(deps.dbh.db, failure.nonces).catch(() => undefined);
-    const event: AuditInput = { action: "identity.sign_failed", userId: failure.userId, identityId: failure.identityId, source: "system", metadata: { reason: error.code } };
-    deps.defer(recordAudit(deps, event));
-  }
-  throw error;
+  return signBatchItems(deps, auth, identityId, items, source);
 }

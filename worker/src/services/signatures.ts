@@ -1,0 +1,130 @@
+import { digestHash } from "@clw/shared";
+import { runBatch } from "../db/client.js";
+import { findIdentity } from "../db/identities.js";
+import { markIntentUsedQuery } from "../db/sign-intents.js";
+import { consumeTicketsQuery, isTicketUsed, releaseTickets } from "../db/ticket-uses.js";
+import { AppError } from "../errors.js";
+import { SignerError } from "../signer-client.js";
+import { auditIfChangedQuery, logAudit, recordAudit, type AuditInput } from "./audit.js";
+import type { Deps, Source } from "./deps.js";
+import { getOwnedIdentity, restoreIdentity } from "./identities.js";
+import { checkRateLimits } from "./rate-limit.js";
+import { assertLiveSession, type AuthContext } from "./sessions.js";
+import { verifyTicket } from "./tokens.js";
+
+const signLimit = (deps: Deps, identityId: string, cost = 1) => ({ key: `sign:${identityId}`, limit: deps.config.rateLimit.perIdentitySign, cost });
+
+/** Tickets about to be spent on one signer call, and the `identity.sign` event that records it. */
+interface Spend {
+  auth: AuthContext;
+  identityId: string;
+  nonces: { nonce: string; expiresMs: number }[];
+  /** The approved request the ticket came from, marked used in the same round trip. */
+  intentId?: string;
+  metadata: Record<string, unknown>;
+  source: Source;
+}
+
+/**
+ * Consumes the tickets and records `identity.sign` in ONE D1 round trip: the consumption (only
+ * while the session is live and the identity active and owned), the audit event (only if the
+ * consumption happened) and the approved request's `used` mark commit together. So an
+ * `identity.sign` event promises that these tickets were spent on a signature; if the signer then
+ * fails, an `identity.sign_failed` event for the same nonces follows.
+ * @throws AppError 401 ended session, 403/404/409 for the identity, 409 `ticket_replayed`.
+ */
+async function spendTickets(deps: Deps, spend: Spend): Promise<void> {
+  const now = deps.now();
+  const usedAt = new Date(now).toISOString();
+  const uses = spend.nonces.map(({ nonce, expiresMs }) => ({ ...spend.auth, nonce, identityId: spend.identityId, usedAt, nowMs: now, expiresMs }));
+  const event: AuditInput = { action: "identity.sign", userId: spend.auth.userId, identityId: spend.identityId, source: spend.source, metadata: spend.metadata };
+  const statements = [consumeTicketsQuery(uses), auditIfChangedQuery(event, now)];
+  if (spend.intentId) statements.push(markIntentUsedQuery(spend.intentId, spend.nonces[0]!.nonce));
+  const [consumed] = await runBatch(deps.dbh, statements);
+  if (consumed?.length === uses.length) return logAudit(event, now);
+  if (consumed?.length) await releaseTickets(deps.dbh.db, (consumed as { nonce: string }[]).map((row) => row.nonce));
+  await explainRefusal(deps, spend.auth, spend.identityId, spend.nonces[0]!.nonce);
+}
+
+/** Why a ticket could not be consumed: ended session, identity, or replay. Always throws. */
+async function explainRefusal(deps: Deps, auth: AuthContext, identityId: string, nonce: string): Promise<never> {
+  await assertLiveSession(deps, auth);
+  await getOwnedIdentity(deps, auth.userId, identityId);
+  if (await isTicketUsed(deps.dbh.db, nonce)) throw new AppError(409, "ticket_replayed", "this ticket has already been used");
+  throw new AppError(409, "identity_not_active", "this identity cannot sign");
+}
+
+/**
+ * Signs one digest with a ticket: checks the ticket, spends it (one D1 round trip), then asks the
+ * enclave, which checks the ticket again. A ticket signs once.
+ * @throws AppError 401/403/409/410 for ticket problems, 404/409 for the identity, 502/503 for the enclave.
+ */
+export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: string, digest: string, ticket: string, source: Source): Promise<string> {
+  const claims = await verifyTicket(ticket, deps.config.ticketSecret, deps.config.previousTicketSecret);
+  const hash = digestHash(digest);
+  if (claims.iid !== identityId || claims.dgh !== hash || claims.sub !== auth.userId) {
+    throw new AppError(403, "ticket_mismatch", "this ticket was issued for another identity, owner or digest");
+  }
+  const countSignature = await checkRateLimits(deps, [signLimit(deps, identityId)]);
+  const nonces = [{ nonce: claims.jti, expiresMs: claims.exp * 1000 }];
+  await spendTickets(deps, { auth, identityId, nonces, intentId: claims.int, metadata: { digest_hash: hash, nonce: claims.jti }, source });
+  const signature = await callSigner(deps, { userId: auth.userId, identityId, nonces: [claims.jti] }, () => deps.signer.sign(identityId, digest, ticket));
+  countSignature();
+  return signature;
+}
+
+/** A batch ticket's inputs: each digest with the single-use ticket minted for it. */
+export interface BatchItem {
+  digest: string;
+  ticket: string;
+  nonce: string;
+  digestHash: string;
+  expiresMs: number;
+}
+
+/**
+ * Spends a batch's tickets (all or none, one D1 round trip) and signs every digest in one signer
+ * call that succeeds or fails as a whole.
+ */
+export async function signBatchItems(deps: Deps, auth: AuthContext, identityId: string, items: BatchItem[], source: Source): Promise<string[]> {
+  const countSignatures = await checkRateLimits(deps, [signLimit(deps, identityId, items.length)]);
+  const nonces = items.map(({ nonce, expiresMs }) => ({ nonce, expiresMs }));
+  await spendTickets(deps, { auth, identityId, nonces, metadata: { count: items.length, digest_hashes: items.map((item) => item.digestHash) }, source });
+  const pairs = items.map(({ digest, ticket }) => ({ digest, ticket }));
+  const signatures = await callSigner(deps, { userId: auth.userId, identityId, nonces: nonces.map((n) => n.nonce) }, () => deps.signer.signBatch(identityId, pairs));
+  countSignatures();
+  return signatures;
+}
+
+interface SignerCall {
+  userId: string;
+  identityId: string;
+  nonces: string[];
+}
+
+/**
+ * Runs a signer call after its tickets were spent. If the enclave no longer holds the key (e.g.
+ * after a restart) restores it from the sealed backup and retries once. Any failure is audited
+ * as `identity.sign_failed`; when the signer could not be reached, the tickets are released so
+ * the caller can try again.
+ */
+async function callSigner<T>(deps: Deps, spent: SignerCall, call: () => Promise<T>): Promise<T> {
+  try {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof SignerError && error.code === "key_not_found")) throw error;
+      const identity = await findIdentity(deps.dbh.db, spent.identityId);
+      if (!identity || identity.status !== "active") throw error;
+      await restoreIdentity(deps, identity, "system", "key_not_found");
+      return await call();
+    }
+  } catch (error) {
+    const outage = error instanceof SignerError && (error.code === "enclave_unavailable" || error.code === "enclave_error");
+    if (outage) await releaseTickets(deps.dbh.db, spent.nonces).catch(() => undefined);
+    const reason = error instanceof AppError ? error.code : "internal_error";
+    const event: AuditInput = { action: "identity.sign_failed", userId: spent.userId, identityId: spent.identityId, source: "system", metadata: { reason, nonces: spent.nonces, released: outage } };
+    deps.defer(recordAudit(deps, event));
+    throw error;
+  }
+}
