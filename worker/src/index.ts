@@ -4,6 +4,7 @@ import type { Env } from "./env.js";
 import { AppError } from "./errors.js";
 import type { AppEnv } from "./middleware/context.js";
 import { buildDeps, withDeps } from "./middleware/context.js";
+import { limitBody } from "./middleware/input.js";
 import { DIGEST_CRON, runUpkeep, sendDigest } from "./services/upkeep.js";
 import { auditRoutes } from "./routes/audit.js";
 import { healthRoutes } from "./routes/health.js";
@@ -17,6 +18,7 @@ import { telegramAuthRoutes } from "./routes/telegram-auth.js";
 
 const app = new Hono<AppEnv>();
 
+app.use(limitBody);
 app.route("/", healthRoutes);
 
 app.use(

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations, startEnclave, startWranglerDev } from "./components.js";
+import { groupResidentBytes } from "./group-memory.js";
 import { findFreePort, type ManagedProcess } from "./processes.js";
 import { enclaveEnv, generateSecrets, workerSecretVars, writeSecretFile, type LocalSecrets } from "./secrets.js";
 
@@ -29,6 +30,10 @@ export interface LocalStack {
   restartEnclave(): Promise<void>;
   /** Stops the enclave only (the API then answers `enclave_unavailable`). */
   stopEnclave(): Promise<void>;
+  /** Resident memory of the Worker's process group (wrangler and workerd), in bytes. */
+  apiResidentBytes(): number;
+  /** Resident memory of the enclave signer process, in bytes. */
+  enclaveResidentBytes(): number;
   /** The Worker's and the current enclave's captured output. */
   logs(): string;
   /** Stops both process groups and removes the run's temp dir; safe to call twice. */
@@ -91,6 +96,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await launchEnclave();
     },
     stopEnclave,
+    apiResidentBytes: () => (api ? groupResidentBytes(api.pid) : 0),
+    enclaveResidentBytes: () => (enclave ? groupResidentBytes(enclave.pid) : 0),
     logs: () => [api?.logTail(100_000) ?? "", enclave?.logTail(100_000) ?? ""].join("\n"),
     stop,
   };

@@ -1,4 +1,5 @@
 import { LIMITS, idSchema } from "@clw/shared";
+import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { AppError, badRequest } from "../errors.js";
 import type { AppContext } from "./context.js";
@@ -10,24 +11,23 @@ function describe(error: z.ZodError): string {
   return `${where}${issue.message}`;
 }
 
-/** Reads the body as text, refusing more than the contract's limit even without Content-Length. */
-async function readBody(c: AppContext): Promise<string> {
-  const declared = Number(c.req.header("content-length") ?? 0);
-  if (declared > LIMITS.maxBodyBytes) throw new AppError(413, "payload_too_large", `the body is larger than ${LIMITS.maxBodyBytes} bytes`);
-  const text = await c.req.text();
-  // Only a body that could be over the limit (a UTF-16 unit is at most 3 UTF-8 bytes) is measured.
-  if (text.length * 3 > LIMITS.maxBodyBytes && new TextEncoder().encode(text).byteLength > LIMITS.maxBodyBytes) {
+/**
+ * Refuses a body over the contract's limit with 413 before reading more of it: a declared
+ * Content-Length is checked up front, and a chunked body is counted while it streams in.
+ */
+export const limitBody = bodyLimit({
+  maxSize: LIMITS.maxBodyBytes,
+  onError: () => {
     throw new AppError(413, "payload_too_large", `the body is larger than ${LIMITS.maxBodyBytes} bytes`);
-  }
-  return text;
-}
+  },
+});
 
 /**
  * Parses and validates a JSON body. With `optional`, an empty body counts as `{}`.
- * @throws AppError 400 `invalid_json` / `bad_request` / `invalid_digest`, 413 `payload_too_large`.
+ * @throws AppError 400 `invalid_json` / `bad_request` / `invalid_digest` (413 comes from `limitBody`).
  */
 export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S, optional = false): Promise<z.output<S>> {
-  const text = await readBody(c);
+  const text = await c.req.text();
   let value: unknown = {};
   if (text.trim() === "") {
     if (!optional) throw badRequest("a JSON body is required");
