@@ -34,6 +34,8 @@ export interface BotServices {
    * what handling it needs (the chat's conversation state) in the same round trip.
    */
   beginUpdate(updateId: number, chatId: number | undefined): Promise<boolean>;
+  /** Counts an update against its sender's rate limit; false when the limit is reached. */
+  admitUpdate(telegramUserId: number): Promise<boolean>;
   ensureUser(telegramUserId: number): Promise<BotUser>;
   listIdentities(user: BotUser): Promise<Identity[]>;
   createIdentity(user: BotUser): Promise<Identity>;

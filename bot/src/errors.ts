@@ -7,6 +7,8 @@ export function describeServiceError(error: unknown): string | null {
     case "not_found":
     case "forbidden":
       return "That key is not one of yours.";
+    case "limit_reached":
+      return "You already have the most keys allowed. Destroy one you no longer need with /destroy first.";
     case "rate_limited":
       return "Too many requests just now. Please wait a minute and try again.";
     case "enclave_unavailable":

@@ -30,6 +30,11 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     if (!(await deps.services.beginUpdate(ctx.update.update_id, ctx.chatId))) return;
     if (ctx.chat && ctx.chat.type !== "private") return;
     if (!ctx.from) return;
+    if (!(await deps.services.admitUpdate(ctx.from.id))) {
+      // Flooding gets no message back (that would amplify it), only a note on a pressed button.
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t.rateLimited }).catch(() => undefined);
+      return;
+    }
     await next();
   });
   const storage = deps.conversationStorage as VersionedStateStorage<string, ConversationData>;

@@ -81,6 +81,7 @@ export const confirmSign = (identityId: string, digest: string) =>
 export const signed = (signature: string) => `✍️ BIP-340 signature:\n<code>${signature}</code>`;
 export const useButtons = "Tap one of the buttons above, or send /cancel.";
 export const sendDigestText = "Send the digest as text (64 hex characters), or /cancel.";
+export const rateLimited = "Too many requests just now. Please wait a minute and try again.";
 export const cancelled = "Cancelled. Nothing was signed or changed.";
 export const nothingToCancel = "There is nothing to cancel.";
 export const staleButton = "This button has expired. Start again with /sign.";

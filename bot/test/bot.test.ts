@@ -20,6 +20,7 @@ function memoryServices(overrides: Partial<BotServices> = {}): BotServices {
   const seen = new Set<number>();
   return {
     beginUpdate: async (id) => (seen.has(id) ? false : (seen.add(id), true)),
+    admitUpdate: async () => true,
     ensureUser: async (telegramUserId) => ({ id: "u1", telegramUserId }),
     listIdentities: async () => [identity],
     createIdentity: async () => identity,

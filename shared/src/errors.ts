@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   "rate_limited",
   "policy_denied",
   "approval_required",
+  "limit_reached",
   "intent_expired",
   "intent_decided",
   "test_auth_disabled",

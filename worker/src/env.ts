@@ -15,6 +15,8 @@ export interface Env {
   RATE_LIMIT_WINDOW_MS?: string;
   RATE_LIMIT_PER_USER?: string;
   RATE_LIMIT_PER_IDENTITY_SIGN?: string;
+  MAX_IDENTITIES_PER_USER?: string;
+  MAX_PENDING_REQUESTS_PER_USER?: string;
   ENCLAVE_TIMEOUT_MS?: string;
   INTERNAL_API_KEY?: string;
   TICKET_SIGNING_SECRET?: string;
@@ -48,6 +50,8 @@ const configSchema = z.object({
   RATE_LIMIT_WINDOW_MS: seconds(60_000),
   RATE_LIMIT_PER_USER: seconds(60),
   RATE_LIMIT_PER_IDENTITY_SIGN: seconds(20),
+  MAX_IDENTITIES_PER_USER: seconds(100),
+  MAX_PENDING_REQUESTS_PER_USER: seconds(20),
   ENCLAVE_TIMEOUT_MS: seconds(5000),
   INTERNAL_API_KEY: secret("INTERNAL_API_KEY"),
   TICKET_SIGNING_SECRET: secret("TICKET_SIGNING_SECRET"),
@@ -77,6 +81,8 @@ export interface Config {
   sessionTtlSeconds: number;
   challengeTtlSeconds: number;
   rateLimit: { windowMs: number; perUser: number; perIdentitySign: number };
+  /** Caps per user: active identities, and requests waiting for the owner. */
+  caps: { identitiesPerUser: number; pendingRequestsPerUser: number };
   internalApiKey: string;
   /** Signs tickets and sessions. */
   ticketSecret: Uint8Array;
@@ -126,6 +132,7 @@ export function parseConfig(env: Env): Config {
       perUser: v.RATE_LIMIT_PER_USER,
       perIdentitySign: v.RATE_LIMIT_PER_IDENTITY_SIGN,
     },
+    caps: { identitiesPerUser: v.MAX_IDENTITIES_PER_USER, pendingRequestsPerUser: v.MAX_PENDING_REQUESTS_PER_USER },
     internalApiKey: v.INTERNAL_API_KEY,
     ticketSecret: encoder.encode(v.TICKET_SIGNING_SECRET),
     sessionSecret: encoder.encode(v.SESSION_SIGNING_SECRET),

@@ -1,4 +1,4 @@
-import { Kysely, type CompiledQuery } from "kysely";
+import { Kysely, sql, type CompiledQuery, type RawBuilder } from "kysely";
 import { D1Dialect } from "kysely-d1";
 import type { Database } from "./schema.js";
 
@@ -31,3 +31,17 @@ export async function runBatch(handle: DbHandle, queries: Statement[]): Promise<
   const results = await handle.d1.batch(statements);
   return results.map((result) => result.results ?? []);
 }
+
+/**
+ * `INSERT INTO table (columns) SELECT values WHERE condition`: a row written only if the
+ * condition holds when the statement runs, e.g. a cap still has room, or (`changes() > 0`) the
+ * previous statement of the same batch did change something.
+ */
+export function insertWhere<Row extends object>(table: string, row: Row, condition: RawBuilder<unknown>) {
+  const columns = Object.keys(row) as (keyof Row & string)[];
+  return sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+    SELECT ${sql.join(columns.map((c) => sql`${row[c]}`))} WHERE ${condition}`;
+}
+
+/** The condition that the previous statement in the same batch changed at least one row. */
+export const previousStatementChanged = sql`changes() > 0`;

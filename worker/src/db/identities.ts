@@ -1,5 +1,6 @@
 import type { Identity } from "@clw/shared";
-import type { Db } from "./client.js";
+import { sql } from "kysely";
+import { insertWhere, type Db } from "./client.js";
 import type { IdentitiesTable } from "./schema.js";
 
 /** Maps a row to the API's identity shape. */
@@ -14,8 +15,14 @@ export function toIdentity(row: IdentitiesTable): Identity {
   };
 }
 
-export function insertIdentityQuery(db: Db, row: IdentitiesTable) {
-  return db.insertInto("identities").values(row);
+/** Inserts the identity only while its owner has fewer than `cap` active identities. */
+export function insertIdentityWithinCapQuery(row: IdentitiesTable, cap: number) {
+  return insertWhere("identities", row, sql`(SELECT count(*) FROM identities WHERE user_id = ${row.user_id} AND status = 'active') < ${cap}`);
+}
+
+export async function countActiveIdentities(db: Db, userId: string): Promise<number> {
+  const row = await db.selectFrom("identities").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId).where("status", "=", "active").executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 export async function findIdentity(db: Db, id: string): Promise<IdentitiesTable | undefined> {

@@ -1,8 +1,9 @@
-import type { Db } from "./client.js";
+import { insertWhere, previousStatementChanged, type Db } from "./client.js";
 import type { KeyBackupsTable } from "./schema.js";
 
-export function insertKeyBackupQuery(db: Db, row: KeyBackupsTable) {
-  return db.insertInto("key_backups").values(row);
+/** Inserts the backup only if the previous statement of the batch inserted its identity. */
+export function insertKeyBackupIfChangedQuery(row: KeyBackupsTable) {
+  return insertWhere("key_backups", row, previousStatementChanged);
 }
 
 export async function findKeyBackup(db: Db, identityId: string): Promise<KeyBackupsTable | undefined> {

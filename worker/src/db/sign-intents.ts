@@ -1,6 +1,6 @@
 import type { Payment } from "@clw/shared";
 import { sql, type RawBuilder } from "kysely";
-import type { Db } from "./client.js";
+import { insertWhere, type Db } from "./client.js";
 import type { SignIntentsTable } from "./schema.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -32,8 +32,14 @@ export async function spentToday(db: Db, identityId: string, nowMs: number): Pro
   return Number(row.rows[0]?.spent ?? 0);
 }
 
-export async function insertIntent(db: Db, row: SignIntentsTable): Promise<void> {
-  await db.insertInto("sign_intents").values(row).execute();
+/**
+ * Inserts a request that waits for the owner, only while its owner has fewer than `cap` such
+ * requests still pending. Returns whether it did.
+ */
+export async function insertPendingIntentWithinCap(db: Db, row: SignIntentsTable, cap: number, nowMs: number): Promise<boolean> {
+  const room = sql`(SELECT count(*) FROM sign_intents WHERE user_id = ${row.user_id} AND status = 'pending_approval' AND expires_ms > ${nowMs}) < ${cap}`;
+  const result = await sql`${insertWhere("sign_intents", row, room)} RETURNING id`.execute(db);
+  return result.rows.length > 0;
 }
 
 /**
@@ -41,11 +47,7 @@ export async function insertIntent(db: Db, row: SignIntentsTable): Promise<void>
  * the daily limit: one statement, so concurrent requests cannot overspend. Returns whether it did.
  */
 export function insertReservedIntentQuery(row: SignIntentsTable, nowMs: number) {
-  const columns = Object.keys(row) as (keyof SignIntentsTable)[];
-  const values = columns.map((c) => sql`${row[c]}`);
-  return sql<{ id: string }>`INSERT INTO sign_intents (${sql.join(columns.map((c) => sql.ref(c)))})
-    SELECT ${sql.join(values)} WHERE ${fitsDailyLimit(sql`${row.identity_id}`, sql`${row.amount_sats ?? 0}`, nowMs)}
-    RETURNING id`;
+  return sql<{ id: string }>`${insertWhere("sign_intents", row, fitsDailyLimit(sql`${row.identity_id}`, sql`${row.amount_sats ?? 0}`, nowMs))} RETURNING id`;
 }
 
 export async function findIntent(db: Db, id: string): Promise<SignIntentsTable | undefined> {

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { withDeps, type AppEnv } from "../middleware/context.js";
 import type { Deps } from "../services/deps.js";
+import { admit, clientAddress } from "../services/rate-limit.js";
 
 type Check = { ok: true; ms: number } | { ok: false; ms: number; error: string };
 
@@ -36,7 +37,9 @@ export const healthRoutes = new Hono<AppEnv>()
   .use("/health", (c, next) => (c.req.query("deep") === undefined ? next() : withDeps(c, next)))
   .get("/health", async (c) => {
     if (c.req.query("deep") === undefined) return c.json({ ok: true, service: "api" });
-    const checks = await deepChecks(c.get("deps"), c.env.KV_RATE_LIMIT);
+    const deps = c.get("deps");
+    await admit(deps, [{ key: `health:${clientAddress(c.req)}`, limit: deps.config.rateLimit.perUser }]);
+    const checks = await deepChecks(deps, c.env.KV_RATE_LIMIT);
     const failing = Object.entries(checks).filter(([, check]) => !check.ok).map(([name]) => name);
     return c.json({ ok: failing.length === 0, service: "api", failing, checks }, failing.length ? 503 : 200);
   });

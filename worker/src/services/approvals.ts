@@ -2,7 +2,7 @@ import type { IntentDecision } from "@clw/bot";
 import type { IntentState, Payment, PendingIntent } from "@clw/shared";
 import { findPolicy } from "../db/policies.js";
 import type { SignIntentsTable } from "../db/schema.js";
-import { approveIntent, denyIntent, expireIntent, findIntentWithOwner, insertIntent, listIntents, paymentOf } from "../db/sign-intents.js";
+import { approveIntent, denyIntent, expireIntent, findIntentWithOwner, insertPendingIntentWithinCap, listIntents, paymentOf } from "../db/sign-intents.js";
 import { AppError } from "../errors.js";
 import { recordAudit } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
@@ -44,7 +44,10 @@ export async function createPendingIntent(deps: Deps, request: NewRequest, sourc
     telegram_chat_id: null,
     telegram_message_id: null,
   };
-  await insertIntent(deps.dbh.db, row);
+  const cap = deps.config.caps.pendingRequestsPerUser;
+  if (!(await insertPendingIntentWithinCap(deps.dbh.db, row, cap, now))) {
+    throw new AppError(429, "limit_reached", `${cap} requests already wait for the owner's decision; try again once they are decided or expired`);
+  }
   await recordAudit(deps, { action: "intent.create", userId: request.userId, identityId: request.identityId, source, metadata: { intent: row.id, ...(request.payment ?? {}), requested_by: request.requestedBy } });
   notifyOwner(deps, row, request.ownerTelegramId);
   return { id: row.id, status: "pending_approval", expires_at: new Date(row.expires_ms).toISOString(), approval_url: approvalUrl(deps, row.id) };

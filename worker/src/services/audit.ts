@@ -1,7 +1,7 @@
 import type { AuditAction, AuditPage } from "@clw/shared";
 import { sql } from "kysely";
 import { countAuditEvents, insertAuditQuery, listAuditEvents, type NewAuditEvent } from "../db/audit.js";
-import type { Db } from "../db/client.js";
+import { insertWhere, previousStatementChanged, type Db } from "../db/client.js";
 import type { Deps, Source } from "./deps.js";
 
 export interface AuditInput {
@@ -46,11 +46,7 @@ export function auditQuery(db: Db, input: AuditInput, nowMs: number) {
  * happened (the sign intent `intentId` exists). The caller logs it (`logAudit`) once it did.
  */
 export function auditIfExistsQuery(input: AuditInput, nowMs: number, intentId: string) {
-  const values = toRow(input, nowMs);
-  const columns = Object.keys(values) as (keyof typeof values)[];
-  return sql`INSERT INTO audit_events (${sql.join(columns.map((c) => sql.ref(c)))})
-    SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))}
-    WHERE EXISTS (SELECT 1 FROM sign_intents WHERE id = ${intentId})`;
+  return insertWhere("audit_events", toRow(input, nowMs), sql`EXISTS (SELECT 1 FROM sign_intents WHERE id = ${intentId})`);
 }
 
 /**
@@ -59,10 +55,7 @@ export function auditIfExistsQuery(input: AuditInput, nowMs: number, intentId: s
  * not at all. The caller logs it (`logAudit`) once it did.
  */
 export function auditIfChangedQuery(input: AuditInput, nowMs: number) {
-  const values = toRow(input, nowMs);
-  const columns = Object.keys(values) as (keyof typeof values)[];
-  return sql`INSERT INTO audit_events (${sql.join(columns.map((c) => sql.ref(c)))})
-    SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))} WHERE changes() > 0`;
+  return insertWhere("audit_events", toRow(input, nowMs), previousStatementChanged);
 }
 
 /** Writes (and logs) one audit event on its own. */

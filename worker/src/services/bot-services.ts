@@ -3,7 +3,9 @@ import type { VersionedStateStorage } from "@grammyjs/conversations";
 import { listAuditEvents } from "../db/audit.js";
 import { runBatch } from "../db/client.js";
 import { claimUpdateQuery, deleteConversation, readConversation, readConversationQuery, writeConversation } from "../db/telegram.js";
+import { AppError } from "../errors.js";
 import type { Deps } from "./deps.js";
+import { admit } from "./rate-limit.js";
 import { createIdentity, destroyIdentity, listIdentities } from "./identities.js";
 import { ensureUser } from "./users.js";
 import { decideIntent } from "./approvals.js";
@@ -31,6 +33,15 @@ export function createBotServices(deps: Deps, conversations: ConversationStorage
       const [claimed, conversation] = await runBatch(deps.dbh, queries);
       if (key) conversations.prime(key, (conversation?.[0] as { state: string } | undefined)?.state);
       return (claimed?.length ?? 0) > 0;
+    },
+    admitUpdate: async (telegramUserId) => {
+      try {
+        await admit(deps, [{ key: `telegram:${telegramUserId}`, limit: deps.config.rateLimit.perUser }]);
+        return true;
+      } catch (error) {
+        if (error instanceof AppError && error.code === "rate_limited") return false;
+        throw error;
+      }
     },
     ensureUser: async (telegramUserId) => {
       const user = await ensureUser(deps, telegramUserId, "telegram");

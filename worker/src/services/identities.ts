@@ -1,10 +1,11 @@
 import type { Identity } from "@clw/shared";
+import { sql } from "kysely";
 import { runBatch } from "../db/client.js";
-import { destroyIdentityQuery, findIdentity, insertIdentityQuery, listActiveIdentities, toIdentity } from "../db/identities.js";
-import { deleteKeyBackupQuery, findKeyBackup, insertKeyBackupQuery } from "../db/key-backups.js";
+import { countActiveIdentities, destroyIdentityQuery, findIdentity, insertIdentityWithinCapQuery, listActiveIdentities, toIdentity } from "../db/identities.js";
+import { deleteKeyBackupQuery, findKeyBackup, insertKeyBackupIfChangedQuery } from "../db/key-backups.js";
 import type { IdentitiesTable } from "../db/schema.js";
 import { AppError } from "../errors.js";
-import { auditQuery } from "./audit.js";
+import { auditIfChangedQuery, auditQuery, logAudit, type AuditInput } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
 
 /**
@@ -27,27 +28,37 @@ export async function listIdentities(deps: Deps, userId: string): Promise<Identi
   return (await listActiveIdentities(deps.dbh.db, userId)).map(toIdentity);
 }
 
+const identityCapReached = (cap: number) =>
+  new AppError(409, "limit_reached", `you have ${cap} active keys, the most allowed; destroy one you no longer need first`);
+
 /**
- * Creates a key inside the enclave and stores the identity with its sealed backup.
- * If storing fails, the enclave key is destroyed again so nothing is left half-made.
+ * Creates a key inside the enclave and stores the identity with its sealed backup, within the
+ * per-user cap (checked again atomically when the identity is stored). If storing fails or the
+ * cap filled up meanwhile, the enclave key is destroyed again so nothing is left half-made.
+ * @throws AppError 409 `limit_reached` at the cap.
  */
 export async function createIdentity(deps: Deps, userId: string, source: Source): Promise<Identity> {
-  const { db } = deps.dbh;
+  const cap = deps.config.caps.identitiesPerUser;
+  if ((await countActiveIdentities(deps.dbh.db, userId)) >= cap) throw identityCapReached(cap);
   const id = crypto.randomUUID();
   const key = await deps.signer.generate(id, userId);
   const now = deps.now();
   const at = new Date(now).toISOString();
   const row: IdentitiesTable = { id, user_id: userId, alg: "secp256k1", public_key: key.public_key, status: "active", created_at: at, destroyed_at: null };
+  const event: AuditInput = { action: "identity.create", userId, identityId: id, source, metadata: { public_key: key.public_key } };
+  let stored = false;
   try {
-    await runBatch(deps.dbh, [
-      insertIdentityQuery(db, row),
-      insertKeyBackupQuery(db, { identity_id: id, alg: "secp256k1", sealed_key: key.sealed_key, created_at: at, updated_at: at }),
-      auditQuery(db, { action: "identity.create", userId, identityId: id, source, metadata: { public_key: key.public_key } }, now),
+    const [inserted] = await runBatch(deps.dbh, [
+      sql`${insertIdentityWithinCapQuery(row, cap)} RETURNING id`,
+      insertKeyBackupIfChangedQuery({ identity_id: id, alg: "secp256k1", sealed_key: key.sealed_key, created_at: at, updated_at: at }),
+      auditIfChangedQuery(event, now),
     ]);
-  } catch (error) {
-    await deps.signer.destroy(id).catch(() => undefined);
-    throw error;
+    stored = (inserted?.length ?? 0) > 0;
+  } finally {
+    if (!stored) await deps.signer.destroy(id).catch(() => undefined);
   }
+  if (!stored) throw identityCapReached(cap);
+  logAudit(event, now);
   return toIdentity(row);
 }
 

@@ -6,7 +6,6 @@ import { AppError } from "../errors.js";
 import { auditQuery } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
 import { randomToken } from "./random.js";
-import { enforceRateLimits } from "./rate-limit.js";
 import { toApiUser } from "./users.js";
 import { mintSessionToken, verifySessionToken } from "./tokens.js";
 
@@ -41,14 +40,13 @@ export async function openSession(deps: Deps, user: UsersTable, source: Source, 
 }
 
 /**
- * Checks a bearer token's signature and expiry and counts the request against the user's rate
- * limit. It does not look at revocation: callers either call `authenticate`, or fold
- * `auth.sessionId` into their own D1 query (see `assertLiveSession` for the slow path).
- * @throws AppError 401 `unauthorized` for an invalid or expired token; 429 when limited.
+ * Checks a bearer token's signature and expiry. It does not look at revocation: callers either
+ * call `authenticate`, or fold `auth.sessionId` into their own D1 query (see `assertLiveSession`
+ * for the slow path).
+ * @throws AppError 401 `unauthorized` for an invalid or expired token.
  */
 export async function readSessionToken(deps: Deps, token: string): Promise<AuthContext> {
   const claims = await verifySessionToken(token, deps.config.sessionSecret, deps.config.previousSessionSecret);
-  await enforceRateLimits(deps, [{ key: `user:${claims.sub}`, limit: deps.config.rateLimit.perUser }]);
   return { userId: claims.sub, sessionId: claims.jti };
 }
 
@@ -63,7 +61,7 @@ export async function assertLiveSession(deps: Deps, auth: AuthContext): Promise<
 
 /**
  * Resolves a bearer token to its live session.
- * @throws AppError 401 `unauthorized` for a missing, invalid, expired or revoked session; 429 when limited.
+ * @throws AppError 401 `unauthorized` for a missing, invalid, expired or revoked session.
  */
 export async function authenticate(deps: Deps, token: string): Promise<AuthContext> {
   const auth = await readSessionToken(deps, token);

@@ -8,11 +8,24 @@ import { SignerError } from "../signer-client.js";
 import { auditIfChangedQuery, logAudit, recordAudit, type AuditInput } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
 import { getOwnedIdentity, restoreIdentity } from "./identities.js";
-import { checkRateLimits } from "./rate-limit.js";
+import { admit } from "./rate-limit.js";
 import { assertLiveSession, type AuthContext } from "./sessions.js";
 import { verifyTicket } from "./tokens.js";
 
-const signLimit = (deps: Deps, identityId: string, cost = 1) => ({ key: `sign:${identityId}`, limit: deps.config.rateLimit.perIdentitySign, cost });
+/**
+ * Counts `signatures` against the identity's signing limit when they are admitted, before any
+ * work, so concurrent requests cannot sign past it; the count is refunded if no signature is made.
+ * @throws AppError 429 `rate_limited` when the window is full.
+ */
+async function withSignLimit<T>(deps: Deps, identityId: string, signatures: number, sign: () => Promise<T>): Promise<T> {
+  const refund = await admit(deps, [{ key: `sign:${identityId}`, limit: deps.config.rateLimit.perIdentitySign, cost: signatures }]);
+  try {
+    return await sign();
+  } catch (error) {
+    refund();
+    throw error;
+  }
+}
 
 /** Tickets about to be spent on one signer call, and the `identity.sign` event that records it. */
 interface Spend {
@@ -65,12 +78,11 @@ export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: 
   if (claims.iid !== identityId || claims.dgh !== hash || claims.sub !== auth.userId) {
     throw new AppError(403, "ticket_mismatch", "this ticket was issued for another identity, owner or digest");
   }
-  const countSignature = await checkRateLimits(deps, [signLimit(deps, identityId)]);
   const nonces = [{ nonce: claims.jti, expiresMs: claims.exp * 1000 }];
-  await spendTickets(deps, { auth, identityId, nonces, intentId: claims.int, metadata: { digest_hash: hash, nonce: claims.jti }, source });
-  const signature = await callSigner(deps, { userId: auth.userId, identityId, nonces: [claims.jti] }, () => deps.signer.sign(identityId, digest, ticket));
-  countSignature();
-  return signature;
+  return withSignLimit(deps, identityId, 1, async () => {
+    await spendTickets(deps, { auth, identityId, nonces, intentId: claims.int, metadata: { digest_hash: hash, nonce: claims.jti }, source });
+    return callSigner(deps, { userId: auth.userId, identityId, nonces: [claims.jti] }, () => deps.signer.sign(identityId, digest, ticket));
+  });
 }
 
 /** A batch ticket's inputs: each digest with the single-use ticket minted for it. */
@@ -87,13 +99,12 @@ export interface BatchItem {
  * call that succeeds or fails as a whole.
  */
 export async function signBatchItems(deps: Deps, auth: AuthContext, identityId: string, items: BatchItem[], source: Source): Promise<string[]> {
-  const countSignatures = await checkRateLimits(deps, [signLimit(deps, identityId, items.length)]);
   const nonces = items.map(({ nonce, expiresMs }) => ({ nonce, expiresMs }));
-  await spendTickets(deps, { auth, identityId, nonces, metadata: { count: items.length, digest_hashes: items.map((item) => item.digestHash) }, source });
-  const pairs = items.map(({ digest, ticket }) => ({ digest, ticket }));
-  const signatures = await callSigner(deps, { userId: auth.userId, identityId, nonces: nonces.map((n) => n.nonce) }, () => deps.signer.signBatch(identityId, pairs));
-  countSignatures();
-  return signatures;
+  return withSignLimit(deps, identityId, items.length, async () => {
+    await spendTickets(deps, { auth, identityId, nonces, metadata: { count: items.length, digest_hashes: items.map((item) => item.digestHash) }, source });
+    const pairs = items.map(({ digest, ticket }) => ({ digest, ticket }));
+    return callSigner(deps, { userId: auth.userId, identityId, nonces: nonces.map((n) => n.nonce) }, () => deps.signer.signBatch(identityId, pairs));
+  });
 }
 
 interface SignerCall {
