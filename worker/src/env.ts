@@ -75,8 +75,11 @@ export interface Config {
   enclaveBaseUrl: string;
   enclaveTimeoutMs: number;
   allowedOrigins: string[];
-  /** Test mode: challenges that carry a telegram_user_id resolve at once. Never in production. */
-  testMode: boolean;
+  /**
+   * Test mode may be used: ALLOW_TEST_AUTH=true, no bot token, not production. It applies only to
+   * requests to a loopback host, or anywhere with ENVIRONMENT=local (see `Deps.testMode`).
+   */
+  testModeAllowed: boolean;
   ticketTtlSeconds: number;
   sessionTtlSeconds: number;
   challengeTtlSeconds: number;
@@ -123,7 +126,7 @@ export function parseConfig(env: Env): Config {
     enclaveBaseUrl: v.ENCLAVE_BASE_URL.replace(/\/+$/, ""),
     enclaveTimeoutMs: v.ENCLAVE_TIMEOUT_MS,
     allowedOrigins: v.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
-    testMode: !v.TELEGRAM_BOT_TOKEN && v.ALLOW_TEST_AUTH === "true" && v.ENVIRONMENT !== "production",
+    testModeAllowed: !v.TELEGRAM_BOT_TOKEN && v.ALLOW_TEST_AUTH === "true" && v.ENVIRONMENT !== "production",
     ticketTtlSeconds: v.TICKET_TTL_SECONDS,
     sessionTtlSeconds: v.SESSION_TTL_SECONDS,
     challengeTtlSeconds: v.CHALLENGE_TTL_SECONDS,

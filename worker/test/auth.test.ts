@@ -134,3 +134,23 @@ describe("sessions", () => {
     expect((await call("GET", "/v1/identities", { token: crossed })).status).toBe(401);
   });
 });
+
+describe("test mode is local only", () => {
+  it("a deployed Worker without a bot token never resolves a challenge, whatever ALLOW_TEST_AUTH says", async () => {
+    for (const origin of ["https://clw-cash-api-dev.example.workers.dev", "https://api.clw.cash"]) {
+      const res = await call("POST", "/v1/auth/challenge", { origin, body: { telegram_user_id: freshTelegramId() } });
+      expect(res.status, origin).toBe(503);
+      expect(res.body).toMatchObject({ code: "misconfigured", error: expect.stringContaining("loopback") });
+    }
+  });
+
+  it("ENVIRONMENT=local allows test mode on any host; a loopback host allows it by itself", async () => {
+    const elsewhere = await call("POST", "/v1/auth/challenge", { origin: "http://devbox.internal:8787", body: { telegram_user_id: freshTelegramId() }, env: { ENVIRONMENT: "local" } });
+    expect(elsewhere.status).toBe(201);
+    for (const origin of ["http://localhost:8787", "http://[::1]:8787"]) {
+      const res = await call("POST", "/v1/auth/challenge", { origin, body: { telegram_user_id: freshTelegramId() } });
+      expect(res.status, origin).toBe(201);
+      expect(res.body.deep_link).toBeNull();
+    }
+  });
+});

@@ -9,6 +9,8 @@ export interface CallOptions {
   raw?: string;
   token?: string;
   headers?: Record<string, string>;
+  /** Where the request goes (default: a loopback origin, as in local development). */
+  origin?: string;
   /** Overrides for the Worker's env (a fresh configuration for this request). */
   env?: Partial<Env>;
 }
@@ -28,7 +30,7 @@ export async function call<T = any>(method: string, path: string, options: CallO
     headers["content-type"] = "application/json";
   }
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const request = new Request(`https://api.test${path}`, { method, headers, body });
+  const request = new Request(`${options.origin ?? "http://127.0.0.1:8787"}${path}`, { method, headers, body });
   const res = options.env
     ? await callWithEnv(request, options.env)
     : await exports.default.fetch(request);

@@ -11,7 +11,9 @@ import { createSignerClient } from "../signer-client.js";
 export type AppEnv = { Bindings: Env; Variables: { deps: Deps; auth: AuthContext } };
 export type AppContext = Context<AppEnv>;
 
-type IsolateDeps = Omit<Deps, "defer">;
+type IsolateDeps = Omit<Deps, "defer" | "testMode">;
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const isolates = new WeakMap<Env, IsolateDeps>();
 
 /** Builds the services' dependencies once per isolate (config parsed, clients created). */
@@ -39,18 +41,24 @@ function isolateDeps(env: Env): IsolateDeps {
 }
 
 /**
- * The services' dependencies for one request or scheduled run.
+ * The services' dependencies for one request (its URL decides whether test mode applies) or a
+ * scheduled run (never test mode).
  * @throws ConfigError naming what is missing or invalid.
  */
-export function buildDeps(env: Env, ctx: Pick<ExecutionContext, "waitUntil">): Deps {
+export function buildDeps(env: Env, ctx: Pick<ExecutionContext, "waitUntil">, requestUrl?: string): Deps {
   const deps = isolateDeps(env);
-  return { ...deps, defer: (work) => ctx.waitUntil(work.catch((e: unknown) => console.error("deferred work failed", e))) };
+  const local = deps.config.environment === "local" || (requestUrl !== undefined && LOOPBACK_HOSTS.has(new URL(requestUrl).hostname));
+  return {
+    ...deps,
+    testMode: deps.config.testModeAllowed && local,
+    defer: (work) => ctx.waitUntil(work.catch((e: unknown) => console.error("deferred work failed", e))),
+  };
 }
 
 /** Puts the services' dependencies on the context; a configuration problem is a loud 500. */
 export const withDeps = createMiddleware<AppEnv>(async (c, next) => {
   try {
-    c.set("deps", buildDeps(c.env, c.executionCtx));
+    c.set("deps", buildDeps(c.env, c.executionCtx, c.req.url));
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -14,6 +14,13 @@ export interface Deps {
   /** Telegram account → user, which never changes once made: spares a read per bot update. */
   usersByTelegramId: Map<number, UsersTable>;
   now: () => number;
+  /**
+   * Test mode for this request: challenges that name a user resolve at once and actions that
+   * need the owner in Telegram happen at once. Only when the configuration allows it and the
+   * request came to a loopback host (or ENVIRONMENT=local): a deployed Worker never mints
+   * sessions for anyone who asks.
+   */
+  testMode: boolean;
   /** Runs work after the response is sent (the request's `waitUntil`). */
   defer: (work: Promise<unknown>) => void;
 }

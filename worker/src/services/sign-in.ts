@@ -21,29 +21,30 @@ export interface ChallengeInput {
  * @throws AppError 503 `misconfigured` when neither Telegram nor test mode is configured.
  */
 export async function createChallenge(deps: Deps, input: ChallengeInput): Promise<Challenge> {
-  const { config } = deps;
+  const { config, testMode } = deps;
   const { botToken, botUsername } = config.telegram;
-  if (!config.testMode && (!botToken || !botUsername)) {
-    throw new AppError(503, "misconfigured", "sign-in is not configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_BOT_USERNAME");
+  if (!testMode && (!botToken || !botUsername)) {
+    const why = config.testModeAllowed ? " (test mode answers only on a loopback host, or with ENVIRONMENT=local)" : "";
+    throw new AppError(503, "misconfigured", `sign-in is not configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_BOT_USERNAME${why}`);
   }
   const ref = input.telegramUser === undefined ? undefined : parseUserRef(input.telegramUser);
   const now = deps.now();
   const id = crypto.randomUUID();
   const code = randomToken(16);
   const expiresMs = now + config.challengeTtlSeconds * 1000;
-  const testUser = config.testMode && ref && "testUser" in ref ? ref.testUser : null;
+  const testUser = testMode && ref && "testUser" in ref ? ref.testUser : null;
   const telegramUserId = ref && "telegramUserId" in ref ? ref.telegramUserId : null;
   await insertChallenge(deps.dbh.db, {
     id,
     code,
-    status: config.testMode && ref ? "approved" : "pending",
+    status: testMode && ref ? "approved" : "pending",
     telegram_user_id: telegramUserId,
     test_user: testUser,
     client_label: input.clientLabel ?? null,
     created_at: new Date(now).toISOString(),
     expires_ms: expiresMs,
   });
-  const deepLink = config.testMode ? null : `https://t.me/${botUsername}?start=${code}`;
+  const deepLink = testMode ? null : `https://t.me/${botUsername}?start=${code}`;
   return { challenge_id: id, expires_at: new Date(expiresMs).toISOString(), deep_link: deepLink, confirmation_code: confirmationCode(code) };
 }
 
