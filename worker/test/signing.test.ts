@@ -77,7 +77,9 @@ describe("signing", () => {
     );
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(29);
+    // The rest are replays (409), or refused at admission by the identity's signing limit (429).
+    expect(statuses.filter((s) => s === 409 || s === 429)).toHaveLength(29);
+    expect(statuses.filter((s) => s === 409).length).toBeGreaterThan(0);
     const audit = await call("GET", "/v1/audit", { token });
     expect(audit.body.items.filter((e: { action: string }) => e.action === "identity.sign")).toHaveLength(1);
   });
