@@ -1,7 +1,7 @@
 import { schnorr } from "@noble/curves/secp256k1.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { base64 } from "@scure/base";
-import { Transaction } from "@scure/btc-signer";
+import { p2tr, Script, TAPROOT_UNSPENDABLE_KEY, Transaction } from "@scure/btc-signer";
 import { describe, expect, it } from "vitest";
 import { addTaprootSignatures, analyzePsbt, finalizePsbt, PsbtError, tapTweak, type PsbtAnalysis, type TaprootSignature } from "../src/psbt/index.js";
 import { KEY_PATH, keyPathPsbt } from "./bip341-vectors.js";
@@ -99,5 +99,20 @@ describe("addTaprootSignatures and finalizePsbt", () => {
     const psbt = buildPsbt([{ amount: 9_000n, script: me.script }], [{ amount: 8_000n, script: foreignP2tr() }]);
     expect(finalizePsbt(psbt)).toEqual({ psbt, tx_hex: null });
     expect(() => finalizePsbt("garbage")).toThrow(PsbtError);
+  });
+});
+
+describe("finalizePsbt and leaves it has no rule for", () => {
+  it("leaves an unrecognised leaf for its owners instead of guessing a witness", () => {
+    const me = makeIdentity();
+    const other = makeIdentity();
+    // A leaf shape btc-signer has no finaliser for: two keys, then a condition only the owners know.
+    const leaf = Script.encode([hexToBytes(me.xOnly), "CHECKSIGVERIFY", hexToBytes(other.xOnly), "CHECKSIGVERIFY", "SHA256", new Uint8Array(32).fill(7), "EQUAL"]);
+    const payment = p2tr(TAPROOT_UNSPENDABLE_KEY, { script: leaf }, undefined, true);
+    const psbt = buildPsbt([{ amount: 9_000n, script: payment.script, fields: { tapLeafScript: payment.tapLeafScript } }], [{ amount: 8_000n, script: foreignP2tr() }]);
+    const signed = addTaprootSignatures(psbt, sign(me, analyzePsbt(psbt, me.publicKey, "mainnet")));
+    const result = finalizePsbt(signed);
+    expect(result.tx_hex).toBeNull();
+    expect(parse(result.psbt).getInput(0).finalScriptWitness).toBeUndefined();
   });
 });

@@ -54,17 +54,18 @@ export interface DecodedPsbt {
 
 /**
  * Decodes a base64 PSBT v0 (BIP-174, with BIP-371 Taproot fields) into a btc-signer transaction.
- * Checks only the container: base64, magic, structure, version and size limits.
+ * Checks only the container: base64, magic, structure, version and size limits. `options`
+ * override `PARSE_OPTIONS`.
  * @throws PsbtError `not_base64`, `bad_magic`, `malformed`, `unsupported_version` or `too_large`.
  */
-export function decodePsbt(psbtBase64: string): DecodedPsbt {
+export function decodePsbt(psbtBase64: string, options: Partial<TxOpts> = {}): DecodedPsbt {
   const bytes = decodeBase64(psbtBase64);
   if (bytes.length < MAGIC.length || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new PsbtError("bad_magic", 'this is not a PSBT: it must start with the magic bytes "psbt" 0xff');
   }
   let tx: Transaction;
   try {
-    tx = Transaction.fromPSBT(bytes, PARSE_OPTIONS);
+    tx = Transaction.fromPSBT(bytes, { ...PARSE_OPTIONS, ...options });
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new PsbtError("malformed", `the PSBT could not be decoded (truncated or invalid): ${detail}`);

@@ -10,13 +10,16 @@ export interface FinalizedPsbt {
 }
 
 /**
- * Finalises every input that has what it needs (a Taproot key-path signature, a complete
- * tapscript leaf, an ECDSA signature for a single-key script) and extracts the transaction when
- * all are final. Incomplete inputs are left as they are; this never throws because of them.
+ * Finalises every input that has what it needs (a Taproot key-path signature, every signature
+ * of a k-of-k or m-of-n tapscript leaf, an ECDSA signature for a single-key script) and extracts
+ * the transaction when all are final. Incomplete inputs, and leaves of any other shape, are left
+ * as they are for their owners to finalise; this never throws because of them.
  * @throws PsbtError only when the PSBT itself cannot be decoded.
  */
 export function finalizePsbt(psbtBase64: string): FinalizedPsbt {
-  const { tx } = decodePsbt(psbtBase64);
+  // Without allowUnknownInputs btc-signer finalises only shapes it knows (key path, k-of-k and
+  // m-of-n leaves); for other leaves it would guess a witness from whatever signatures are there.
+  const { tx } = decodePsbt(psbtBase64, { allowUnknownInputs: false });
   for (let i = 0; i < tx.inputsLength; i++) {
     const input = tx.getInput(i);
     if (input.finalScriptWitness?.length || input.finalScriptSig?.length) continue;

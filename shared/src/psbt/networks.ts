@@ -13,7 +13,7 @@ const XPUB_VERSIONS: Record<number, KeyNetwork> = {
 };
 const HARDENED = 0x80000000;
 // BIP-44-style purposes, whose second level is the coin type: 0' Bitcoin, 1' every test network.
-const PURPOSES = new Set([44, 45, 48, 49, 84, 86]);
+const PURPOSES = new Set([44, 48, 49, 84, 86]);
 
 interface Derivation {
   fingerprint: number;
