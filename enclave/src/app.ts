@@ -3,6 +3,7 @@ import { EnclaveError } from "./errors.js";
 import { createApiKeyCheck, readJsonBody, sendJson } from "./http.js";
 import { createKeyRoutes, type Handler } from "./key-routes.js";
 import { createKeyStore, type KeyStore } from "./keys.js";
+import { createPsbtRoutes } from "./psbt-routes.js";
 import type { Sealer } from "./sealing.js";
 import { createSignRoutes } from "./sign-routes.js";
 import { createReplayCache, createTicketVerifier, type ReplayCache } from "./tickets.js";
@@ -20,6 +21,11 @@ export interface EnclaveDeps {
   replayCache?: ReplayCache;
   /** Where unexpected errors are reported (never sent to the client). */
   logError?: (message: string) => void;
+  /**
+   * Tests only: auxiliary randomness for PSBT signatures, so the BIP-341 vectors (made with zero
+   * aux) can be matched byte for byte. Unset in production: every signature gets fresh randomness.
+   */
+  auxRand?: () => Uint8Array;
 }
 
 type Respond = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -32,6 +38,7 @@ function createRouter(deps: EnclaveDeps): Respond {
   const routes: Record<string, Handler> = {
     ...createKeyRoutes({ keyStore, sealer: deps.sealer }),
     ...createSignRoutes({ keyStore, verifier, replayCache }),
+    ...createPsbtRoutes({ keyStore, verifier, replayCache, auxRand: deps.auxRand }),
   };
   const health = { ok: true, service: "enclave", sealing_mode: deps.sealer.mode };
 

@@ -6,7 +6,8 @@ import { idSchema, type Handler } from "./key-routes.js";
 import { signDigest, type HeldKey, type KeyStore } from "./keys.js";
 import { checkTicketOwner, checkTicketTarget, type ReplayCache, type TicketVerifier } from "./tickets.js";
 
-const ticketSchema = z.string().min(1).max(8192);
+/** A ticket as a request carries it. */
+export const ticketSchema = z.string().min(1).max(8192);
 const itemSchema = z.object({ digest: z.string().max(130), ticket: ticketSchema });
 const signSchema = itemSchema.extend({ identity_id: idSchema });
 const batchSchema = z.object({ identity_id: idSchema, items: z.array(itemSchema).min(1).max(100) });

@@ -1,5 +1,5 @@
 import { errors, jwtVerify } from "jose";
-import { TICKET_AUDIENCE, TICKET_TYP, TOKEN_ISSUER, ticketClaimsSchema, type TicketClaims } from "@clw/shared";
+import { TICKET_AUDIENCE, TICKET_TYP, TOKEN_ISSUER, ticketClaimsSchema, type TicketClaims, type TicketKind } from "@clw/shared";
 import { TicketExpiredError, TicketInvalidError, TicketMismatchError, TicketReplayError } from "./errors.js";
 
 /** Verifies signing tickets (HS256 JWTs of type `ticket+jwt`). */
@@ -46,12 +46,24 @@ export function createTicketVerifier(secret: string, previousSecret?: string): T
 }
 
 /**
- * Checks that a ticket is bound to this identity and digest hash.
+ * Checks that a ticket signs this kind of thing; a ticket without `knd` is a digest ticket.
+ * A PSBT ticket never signs a raw digest, and a digest ticket never signs a PSBT.
  * @throws TicketMismatchError (403).
  */
-export function checkTicketTarget(claims: TicketClaims, identityId: string, digestHashHex: string): void {
+export function checkTicketKind(claims: TicketClaims, kind: TicketKind): void {
+  const actual = claims.knd ?? "digest";
+  if (actual !== kind) throw new TicketMismatchError(`request: it signs a ${actual === "psbt" ? "PSBT" : "digest"}, not a ${kind === "psbt" ? "PSBT" : "digest"}`);
+}
+
+/**
+ * Checks that a ticket is bound to this identity, this kind (digest unless said otherwise) and
+ * this hash (of the digest, or of a PSBT's binding).
+ * @throws TicketMismatchError (403).
+ */
+export function checkTicketTarget(claims: TicketClaims, identityId: string, hashHex: string, kind: TicketKind = "digest"): void {
   if (claims.iid !== identityId) throw new TicketMismatchError("identity");
-  if (claims.dgh !== digestHashHex) throw new TicketMismatchError("digest");
+  checkTicketKind(claims, kind);
+  if (claims.dgh !== hashHex) throw new TicketMismatchError(kind === "psbt" ? "transaction" : "digest");
 }
 
 /**

@@ -60,12 +60,15 @@ export interface TicketOptions {
   typ?: string;
   audience?: string;
   scope?: string;
+  /** The ticket's kind claim; omitted (a digest ticket) unless given. */
+  knd?: string;
 }
 
 /** Mints a signing ticket the way the API does (HS256, ticket+jwt). */
 export async function mintTicket(o: TicketOptions): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iid: o.iid, dgh: digestHash(normalizeDigest(o.digest) ?? o.digest), scope: o.scope ?? "sign" })
+  const claims = { iid: o.iid, dgh: digestHash(normalizeDigest(o.digest) ?? o.digest), scope: o.scope ?? "sign", ...(o.knd ? { knd: o.knd } : {}) };
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: o.typ ?? TICKET_TYP })
     .setIssuer(TOKEN_ISSUER)
     .setAudience(o.audience ?? TICKET_AUDIENCE)

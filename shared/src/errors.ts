@@ -4,6 +4,7 @@ export const ERROR_CODES = [
   "invalid_json",
   "payload_too_large",
   "invalid_digest",
+  "invalid_psbt",
   "invalid_id",
   "unauthorized",
   "invalid_ticket",

@@ -10,7 +10,17 @@ export const SESSION_TYP = "session+jwt";
 export const TICKET_AUDIENCE = "clw-cash:ticket";
 export const TICKET_TYP = "ticket+jwt";
 
-/** Claims of a single-use signing ticket. `jti` is the nonce; `dgh` the digest hash. */
+/**
+ * What a ticket signs: a raw 32-byte digest, or a PSBT whose analysis binding (see
+ * `@clw/shared/psbt`) it is bound to. The signer refuses a ticket of one kind on the other's route.
+ */
+export const ticketKindSchema = z.enum(["digest", "psbt"]);
+export type TicketKind = z.infer<typeof ticketKindSchema>;
+
+/**
+ * Claims of a single-use signing ticket. `jti` is the nonce; `dgh` the SHA-256 of what it signs
+ * (the digest, or a PSBT's binding); `knd` the kind, absent for tickets minted before PSBTs (digest).
+ */
 export const ticketClaimsSchema = z.object({
   iss: z.literal(TOKEN_ISSUER),
   aud: z.literal(TICKET_AUDIENCE),
@@ -21,6 +31,7 @@ export const ticketClaimsSchema = z.object({
   jti: z.string().min(16),
   /** The sign intent the owner approved, when the ticket came from one. */
   int: z.string().optional(),
+  knd: ticketKindSchema.optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });

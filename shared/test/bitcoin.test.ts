@@ -48,6 +48,15 @@ describe("P2TR addresses (BIP-86)", () => {
     expect(bytesToHex(bech32m.fromWords(decoded.words.slice(1)))).toBe(output);
   });
 
+  it("shares testnet's tb prefix on signet and uses bcrt on regtest", () => {
+    const { internal, output } = BIP86[0]!;
+    expect(p2trAddress(internal, "signet")).toBe(p2trAddress(internal, "testnet"));
+    const regtest = p2trAddress(internal, "regtest");
+    const decoded = bech32m.decode(regtest as `${string}1${string}`);
+    expect(decoded.prefix).toBe("bcrt");
+    expect(bytesToHex(bech32m.fromWords(decoded.words.slice(1)))).toBe(output);
+  });
+
   it("refuses malformed keys and x coordinates that are not on the curve", () => {
     expect(() => p2trAddress("abcd")).toThrow();
     expect(() => p2trAddress("zz".repeat(32))).toThrow();
