@@ -1,5 +1,5 @@
 import type { AuditAction, AuditPage } from "@clw/shared";
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { countAuditEvents, insertAuditQuery, listAuditEvents, type NewAuditEvent } from "../db/audit.js";
 import type { Db } from "../db/client.js";
 import type { Deps, Source } from "./deps.js";
@@ -42,15 +42,20 @@ export function auditQuery(db: Db, input: AuditInput, nowMs: number) {
 }
 
 /**
- * The audit row for a change made earlier in the same batch, written only if that change
- * happened (the sign intent `intentId` exists). The caller logs it (`logAudit`) once it did.
+ * The audit row for a change made earlier in the same batch, written only if `condition` (an SQL
+ * boolean) holds by then. The caller logs it (`logAudit`) once the change happened.
  */
-export function auditIfExistsQuery(input: AuditInput, nowMs: number, intentId: string) {
+export function auditWhenQuery(input: AuditInput, nowMs: number, condition: RawBuilder<unknown>) {
   const values = toRow(input, nowMs);
   const columns = Object.keys(values) as (keyof typeof values)[];
   return sql`INSERT INTO audit_events (${sql.join(columns.map((c) => sql.ref(c)))})
     SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))}
-    WHERE EXISTS (SELECT 1 FROM sign_intents WHERE id = ${intentId})`;
+    WHERE ${condition}`;
+}
+
+/** `auditWhenQuery` for a change that created the sign intent `intentId`. */
+export function auditIfExistsQuery(input: AuditInput, nowMs: number, intentId: string) {
+  return auditWhenQuery(input, nowMs, sql`EXISTS (SELECT 1 FROM sign_intents WHERE id = ${intentId})`);
 }
 
 /** Writes (and logs) one audit event on its own. */
