@@ -18,6 +18,7 @@ export default defineConfig({
           SESSION_SIGNING_SECRET: inject("sessionSecret"),
           TEST_TELEGRAM_API_ROOT: inject("telegramApiRoot"),
           TEST_TELEGRAM_BOT_TOKEN: inject("telegramBotToken"),
+          TEST_LEGACY_SEALING_KEY: inject("legacySealingKey"),
         },
       },
     })),

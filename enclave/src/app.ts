@@ -3,6 +3,7 @@ import { EnclaveError } from "./errors.js";
 import { createApiKeyCheck, readJsonBody, sendJson } from "./http.js";
 import { createKeyRoutes, type Handler } from "./key-routes.js";
 import { createKeyStore, type KeyStore } from "./keys.js";
+import { createLegacyOpener, type LegacyOpener } from "./legacy-sealing.js";
 import { createPsbtRoutes } from "./psbt-routes.js";
 import type { Sealer } from "./sealing.js";
 import { createSignRoutes } from "./sign-routes.js";
@@ -17,6 +18,8 @@ export interface EnclaveDeps {
   /** Also accepted while a rotation is under way (TICKET_SIGNING_SECRET_PREVIOUS). */
   previousTicketSigningSecret?: string;
   sealer: Sealer;
+  /** Opens the old signer's backups; by default none open (no LEGACY_SEALING_KEY, no crypto API). */
+  legacy?: LegacyOpener;
   keyStore?: KeyStore;
   replayCache?: ReplayCache;
   /** Where unexpected errors are reported (never sent to the client). */
@@ -36,7 +39,7 @@ function createRouter(deps: EnclaveDeps): Respond {
   const verifier = createTicketVerifier(deps.ticketSigningSecret, deps.previousTicketSigningSecret);
   const isAuthorized = createApiKeyCheck(deps.internalApiKey, deps.previousInternalApiKey);
   const routes: Record<string, Handler> = {
-    ...createKeyRoutes({ keyStore, sealer: deps.sealer }),
+    ...createKeyRoutes({ keyStore, sealer: deps.sealer, legacy: deps.legacy ?? createLegacyOpener({ mode: deps.sealer.mode }) }),
     ...createSignRoutes({ keyStore, verifier, replayCache }),
     ...createPsbtRoutes({ keyStore, verifier, replayCache, auxRand: deps.auxRand }),
   };

@@ -12,6 +12,8 @@ const envSchema = z
     TICKET_SIGNING_SECRET_PREVIOUS: z.string().min(16, "must be at least 16 characters").optional(),
     SEALING_MODE: z.enum(["local", "evervault"]).default("local"),
     ENCLAVE_SEALING_KEY: z.string().regex(hex64, "must be exactly 64 hex characters (32 bytes)").optional(),
+    /** The old signer's SEALING_KEY: opens legacy local backups (`iv:ciphertext:tag`) in either mode. */
+    LEGACY_SEALING_KEY: z.string().regex(hex64, "must be exactly 64 hex characters (32 bytes)").optional(),
     EV_ENCLAVE_CRYPTO_URL: z.url().default("http://127.0.0.1:9999"),
   })
   .superRefine((env, ctx) => {

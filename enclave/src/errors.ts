@@ -60,11 +60,11 @@ export class KeyExistsError extends EnclaveError {
   }
 }
 
-/** A different key is already held for the identity (import). */
+/** A different key is already held for the identity, or the backup holds another key than expected (import). */
 export class KeyConflictError extends EnclaveError {
   override name = "KeyConflictError";
-  constructor() {
-    super(409, "key_conflict", "a different key is held for this identity");
+  constructor(message = "a different key is held for this identity") {
+    super(409, "key_conflict", message);
   }
 }
 

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { KeyConflictError, KeyExistsError, KeyNotFoundError } from "./errors.js";
+import { EnclaveError, KeyConflictError, KeyExistsError, KeyNotFoundError } from "./errors.js";
 import { parseBody } from "./http.js";
 import { generatePrivateKey, publicKeyHex, sameKey, type KeyStore } from "./keys.js";
-import type { Sealer } from "./sealing.js";
+import { legacyFormatOf, type LegacyOpener } from "./legacy-sealing.js";
+import type { SealBinding, Sealer } from "./sealing.js";
 
 /** A route handler: parsed JSON body in, status and JSON body out. Throws EnclaveError. */
 export type Handler = (body: unknown) => Promise<{ status: number; body: unknown }>;
@@ -12,11 +13,20 @@ export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 
 
 const ownedSchema = z.object({ identity_id: idSchema, user_id: idSchema });
 const identitySchema = z.object({ identity_id: idSchema });
-const importSchema = ownedSchema.extend({ sealed_key: z.string().min(1).max(4096) });
+const importSchema = ownedSchema.extend({
+  sealed_key: z.string().min(1).max(4096),
+  /** The identity's public key as the API knows it: required for legacy backups, checked whenever given. */
+  public_key: z
+    .string()
+    .regex(/^0[23][0-9a-fA-F]{64}$/, "must be a 33-byte compressed public key in hex")
+    .transform((hex) => hex.toLowerCase())
+    .optional(),
+});
 
 interface KeyDeps {
   keyStore: KeyStore;
   sealer: Sealer;
+  legacy: LegacyOpener;
 }
 
 function generate({ keyStore, sealer }: KeyDeps): Handler {
@@ -35,20 +45,39 @@ function generate({ keyStore, sealer }: KeyDeps): Handler {
   };
 }
 
-function importKey({ keyStore, sealer }: KeyDeps): Handler {
+/** Opens a backup in the current format or, given the public key to expect, in a legacy one. */
+async function openBackup({ sealer, legacy }: KeyDeps, sealed: string, binding: SealBinding, publicKey: string | undefined) {
+  const format = legacyFormatOf(sealed);
+  if (!format) return { privateKey: await sealer.open(sealed, binding), legacy: false };
+  if (!publicKey) throw new EnclaveError(400, "bad_request", "public_key: required to import a legacy backup (legacy formats bind no identity)");
+  return { privateKey: await legacy.open(sealed, format), legacy: true };
+}
+
+/**
+ * Restores a key from its backup. A key that does not produce the expected `public_key` never
+ * enters the store (409). A legacy backup is answered with `resealed_key`: the same key sealed
+ * in the current format, bound to the identity and owner, for the caller to store instead.
+ */
+function importKey(deps: KeyDeps): Handler {
   return async (raw) => {
-    const { identity_id, user_id, sealed_key } = parseBody(importSchema, raw);
-    const privateKey = await sealer.open(sealed_key, { identityId: identity_id, userId: user_id });
-    const held = keyStore.get(identity_id);
-    if (!held) {
-      const stored = keyStore.put(identity_id, user_id, privateKey);
-      return { status: 200, body: { identity_id, public_key: stored.publicKey, imported: true } };
+    const { identity_id, user_id, sealed_key, public_key: expected } = parseBody(importSchema, raw);
+    const binding = { identityId: identity_id, userId: user_id };
+    const { privateKey, legacy } = await openBackup(deps, sealed_key, binding, expected);
+    let stored = false;
+    try {
+      const public_key = publicKeyHex(privateKey);
+      if (expected && public_key !== expected) throw new KeyConflictError("the sealed backup holds a different key than public_key");
+      const resealed = legacy ? { resealed_key: await deps.sealer.seal(privateKey, binding) } : {};
+      const held = deps.keyStore.get(identity_id);
+      if (held && !(held.userId === user_id && sameKey(held.privateKey, privateKey))) throw new KeyConflictError();
+      if (!held) {
+        deps.keyStore.put(identity_id, user_id, privateKey);
+        stored = true;
+      }
+      return { status: 200, body: { identity_id, public_key, imported: stored, ...resealed } };
+    } finally {
+      if (!stored) privateKey.fill(0);
     }
-    const same = held.userId === user_id && sameKey(held.privateKey, privateKey);
-    const public_key = publicKeyHex(privateKey);
-    privateKey.fill(0);
-    if (!same) throw new KeyConflictError();
-    return { status: 200, body: { identity_id, public_key, imported: false } };
   };
 }
 

@@ -21,22 +21,26 @@ interface SealedPayload {
 
 type CryptoPath = "/encrypt" | "/decrypt";
 
-/** POSTs `{ payload: value }`; returns the status and, on 2xx, the transformed payload. */
-async function callCryptoApi(doFetch: typeof fetch, url: string, value: string, timeoutMs: number) {
+/**
+ * POSTs `body` as JSON to the in-enclave crypto API; returns the status and, on 2xx, the parsed
+ * answer (`undefined` otherwise, or when the answer is not JSON).
+ * @throws SealingBackendError when the API cannot be reached or does not answer in time.
+ */
+export async function postCryptoApi(options: EvervaultSealerOptions, path: CryptoPath, body: unknown) {
+  const doFetch = options.fetch ?? fetch;
   let res: Response;
   try {
-    res = await doFetch(url, {
+    res = await doFetch(`${options.baseUrl.replace(/\/+$/, "")}${path}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ payload: value }),
-      signal: AbortSignal.timeout(timeoutMs),
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
     });
   } catch (err) {
     throw new SealingBackendError(`evervault crypto API unreachable: ${(err as Error).message}`);
   }
-  if (!res.ok) return { status: res.status, value: undefined as unknown };
-  const json = (await res.json().catch(() => null)) as { payload?: unknown } | null;
-  return { status: res.status, value: json?.payload };
+  if (!res.ok) return { status: res.status, json: undefined as unknown };
+  return { status: res.status, json: (await res.json().catch(() => undefined)) as unknown };
 }
 
 /**
@@ -45,9 +49,11 @@ async function callCryptoApi(doFetch: typeof fetch, url: string, value: string, 
  * Never falls back to local sealing.
  */
 export function createEvervaultSealer(options: EvervaultSealerOptions): Sealer {
-  const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const call = (path: CryptoPath, value: string) =>
-    callCryptoApi(options.fetch ?? fetch, `${baseUrl}${path}`, value, options.timeoutMs ?? 5_000);
+  // The current format wraps the value as `{ payload }`; Evervault encrypts every string in it.
+  const call = async (path: CryptoPath, value: string) => {
+    const out = await postCryptoApi(options, path, { payload: value });
+    return { status: out.status, value: (out.json as { payload?: unknown } | undefined)?.payload };
+  };
   return {
     mode: "evervault",
     async seal(privateKey, binding) {

@@ -62,6 +62,7 @@ describe("src/main.ts (the real process)", () => {
   const refusals: Array<[string, Record<string, string>, RegExp]> = [
     ["without ENCLAVE_SEALING_KEY", base, /ENCLAVE_SEALING_KEY/],
     ["with a short ENCLAVE_SEALING_KEY", { ...base, ENCLAVE_SEALING_KEY: randomHex(31) }, /ENCLAVE_SEALING_KEY/],
+    ["with a malformed LEGACY_SEALING_KEY", { ...base, ENCLAVE_SEALING_KEY: randomHex(32), LEGACY_SEALING_KEY: "not-hex" }, /LEGACY_SEALING_KEY/],
     ["with SEALING_MODE=bogus", { ...base, SEALING_MODE: "bogus", ENCLAVE_SEALING_KEY: randomHex(32) }, /SEALING_MODE/],
     ["without INTERNAL_API_KEY", { TICKET_SIGNING_SECRET: TICKET_SECRET, ENCLAVE_SEALING_KEY: randomHex(32) }, /INTERNAL_API_KEY/],
   ];

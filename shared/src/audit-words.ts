@@ -44,6 +44,8 @@ export function describeEvent(event: AuditEvent, publicKeys?: ReadonlyMap<string
       return `Destroyed ${key}`;
     case "identity.restore":
       return `Restored ${key} from its sealed backup`;
+    case "identity.reseal":
+      return `Re-sealed ${key} in the current backup format`;
     case "signin.approve":
       return "Approved a sign-in";
     case "signin.deny":

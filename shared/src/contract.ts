@@ -229,6 +229,7 @@ export const AUDIT_ACTIONS = [
   "identity.sign_failed",
   "identity.destroy",
   "identity.restore",
+  "identity.reseal",
   "signin.approve",
   "signin.deny",
   "intent.create",

@@ -15,6 +15,7 @@ describe("activity in words", () => {
     expect(describeEvent(event("session.revoke", {}, null))).toBe("Signed out");
     expect(describeEvent(event("identity.destroy"))).toBe("Destroyed key 1a2b3c4d…");
     expect(describeEvent(event("identity.restore"))).toBe("Restored key 1a2b3c4d… from its sealed backup");
+    expect(describeEvent(event("identity.reseal"))).toBe("Re-sealed key 1a2b3c4d… in the current backup format");
     expect(describeEvent(event("signin.approve", {}, null))).toBe("Approved a sign-in");
     expect(describeEvent(event("something.new", {}, null))).toBe("Recorded “something.new”");
   });

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,6 +10,10 @@ const dir = mkdtempSync(path.join(tmpdir(), "clw-import-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const record = (id: string, sealed = `v1.local.${"Q".repeat(80)}`) => ({ identity_id: id, alg: "secp256k1", sealed_key: sealed, created_at: "2026-09-30T10:00:00.000Z", updated_at: "2026-10-01T11:00:00Z" });
+const hex = (bytes: number) => randomBytes(bytes).toString("hex");
+/** The old signer's two formats, in shape (random bytes): `iv:ciphertext:tag`, and Evervault's answer as the old API kept it. */
+const legacyLocal = () => `${hex(12)}:${hex(64)}:${hex(16)}`;
+const legacyEvervault = () => JSON.stringify(`ev:Tk9D:${randomBytes(12).toString("base64")}:${randomBytes(33).toString("base64")}:${randomBytes(80).toString("base64")}:$`.replace(/=/g, ""));
 
 function importBackups(file: string, ...args: string[]) {
   const run = spawnSync("pnpm", ["--silent", "migrate:import-backups", file, ...args], { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
@@ -16,14 +21,17 @@ function importBackups(file: string, ...args: string[]) {
 }
 
 describe("pnpm migrate:import-backups", () => {
-  it("prints SQL for a realistic export, or writes it with --out", () => {
+  it("prints SQL for a realistic export of old and current backups, or writes it with --out", () => {
     const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     const file = path.join(dir, "good.json");
-    writeFileSync(file, JSON.stringify(Object.fromEntries(ids.map((id) => [id, record(id)])), null, 2));
+    const sealed = [legacyLocal(), legacyEvervault(), undefined];
+    writeFileSync(file, JSON.stringify(Object.fromEntries(ids.map((id, i) => [id, record(id, sealed[i])])), null, 2));
     const printed = importBackups(file);
-    expect(printed.code).toBe(0);
+    expect(printed.code, printed.stderr).toBe(0);
     expect(printed.stdout.match(/^INSERT INTO key_backups/gm)).toHaveLength(3);
     for (const id of ids) expect(printed.stdout).toContain(`'${id}'`);
+    expect(printed.stderr).toContain("3 backups: 1 legacy local, 1 legacy evervault, 1 v1.local");
+    expect(printed.stderr).toMatch(/LEGACY_SEALING_KEY[\s\S]*evervault mode[\s\S]*re-sealed/);
     const out = path.join(dir, "good.sql");
     expect(importBackups(file, "--out", out).code).toBe(0);
     expect(readFileSync(out, "utf8")).toBe(printed.stdout);
@@ -38,7 +46,8 @@ describe("pnpm migrate:import-backups", () => {
     const result = importBackups(file, "--out", out);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("nothing written");
-    expect(result.stderr).toContain(`${bad}: sealed_key is not a sealed backup`);
+    expect(result.stderr).toContain(`${bad}: sealed_key is a plaintext private key`);
+    expect(result.stderr).not.toContain("ab".repeat(32));
     expect(result.stderr).toContain("not-a-uuid");
     expect(existsSync(out)).toBe(false);
     expect(importBackups(path.join(dir, "missing.json")).code).toBe(1);

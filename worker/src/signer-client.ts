@@ -21,6 +21,15 @@ export interface GeneratedKey {
   sealed_key: string;
 }
 
+/** The signer's answer to an import; `resealed_key` only for a backup in a legacy format. */
+export interface ImportedKey {
+  identity_id: string;
+  public_key: string;
+  imported: boolean;
+  /** The same key sealed in the current format, bound to the identity and owner. */
+  resealed_key?: string;
+}
+
 /** Ticket errors the enclave answers, passed through to the client with the same status. */
 const PASS_THROUGH = new Set<ErrorCode>(["invalid_ticket", "ticket_mismatch", "ticket_expired", "ticket_replayed", "key_not_found", "key_exists", "key_conflict", "sealed_key_invalid"]);
 
@@ -67,11 +76,13 @@ export function createSignerClient(options: SignerClientOptions) {
     signBatch: async (identityId: string, items: { digest: string; ticket: string }[]) =>
       (await post<{ signatures: string[] }>("/v1/keys/sign-batch", { identity_id: identityId, items })).signatures,
     destroy: (identityId: string) => post<{ ok: true; existed: boolean }>("/v1/keys/destroy", { identity_id: identityId }),
-    importKey: (identityId: string, userId: string, sealedKey: string) =>
-      post<{ identity_id: string; public_key: string; imported: boolean }>("/v1/keys/import", {
+    /** `publicKey` is the identity's as D1 knows it: the signer refuses a backup holding another key (409). */
+    importKey: (identityId: string, userId: string, sealedKey: string, publicKey: string) =>
+      post<ImportedKey>("/v1/keys/import", {
         identity_id: identityId,
         user_id: userId,
         sealed_key: sealedKey,
+        public_key: publicKey,
       }),
   };
 }

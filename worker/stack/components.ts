@@ -33,6 +33,22 @@ export async function applyMigrations(persistDir?: string): Promise<void> {
   await runCommand({ name: "migrations", command: WRANGLER, args, cwd: REPO_ROOT, env: { ...wranglerEnv(), CI: "1" } }, 120_000);
 }
 
+/**
+ * Runs SQL against the local D1 state in `persistDir`, like
+ * `npx wrangler d1 execute clw-cash-db --local --file=FILE` or `--command="SQL"`.
+ * @returns the rows of the last statement.
+ * @throws with wrangler's output when it fails (the whole file is then rolled back).
+ */
+export async function executeLocalD1(persistDir: string, sql: { file: string } | { command: string }): Promise<Record<string, unknown>[]> {
+  const args = ["d1", "execute", D1_NAME, "--local", "--persist-to", persistDir, "--json"];
+  args.push(...("file" in sql ? ["--file", sql.file] : ["--command", sql.command]));
+  const out = await runCommand({ name: "d1", command: WRANGLER, args, cwd: REPO_ROOT, env: { ...wranglerEnv(), CI: "1" } }, 120_000);
+  // Wrangler's notices share the output with the JSON answer: take the JSON array alone.
+  const json = /^\[$[\s\S]*^\]$/m.exec(out)?.[0];
+  const answers = json ? (JSON.parse(json) as Array<{ results?: Record<string, unknown>[] }>) : [];
+  return answers.at(-1)?.results ?? [];
+}
+
 export interface WranglerDevOptions {
   port: number;
   inspectorPort?: number;

@@ -15,6 +15,11 @@ export interface LocalStackOptions {
   persistDir?: string;
   /** Extra Worker vars, passed as `--var KEY:VALUE` (they override wrangler.toml). */
   vars?: Record<string, string>;
+  /**
+   * Extra enclave variables over the generated ones, kept across `restartEnclave()`: e.g.
+   * `LEGACY_SEALING_KEY`, or `SEALING_MODE: "evervault"` with `EV_ENCLAVE_CRYPTO_URL`.
+   */
+  enclaveVars?: Record<string, string>;
   /** Echo both processes' output with `[api]` / `[enclave]` prefixes. */
   stream?: boolean;
   /** Keep every output line (up to 100,000 per process) for `logs()`, e.g. to scan them. */
@@ -59,7 +64,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let api: ManagedProcess | undefined;
 
   const launchEnclave = async () => {
-    enclave = await startEnclave({ env: enclaveEnv(secrets, enclavePort), port: enclavePort, stream: options.stream, logLines });
+    const env = { ...enclaveEnv(secrets, enclavePort), ...options.enclaveVars };
+    enclave = await startEnclave({ env, port: enclavePort, stream: options.stream, logLines });
   };
   const stopEnclave = async () => {
     await enclave?.stop();

@@ -7,6 +7,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       TEST_TELEGRAM_API_ROOT: string;
       TEST_TELEGRAM_BOT_TOKEN: string;
+      TEST_LEGACY_SEALING_KEY: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index.js");

@@ -1,5 +1,5 @@
 import type { AuditAction, AuditPage } from "@clw/shared";
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { countAuditEvents, insertAuditQuery, listAuditEvents, type NewAuditEvent } from "../db/audit.js";
 import { insertWhere, previousStatementChanged, type Db } from "../db/client.js";
 import type { Deps, Source } from "./deps.js";
@@ -42,20 +42,24 @@ export function auditQuery(db: Db, input: AuditInput, nowMs: number) {
 }
 
 /**
- * The audit row for a change made earlier in the same batch, written only if that change
- * happened (the sign intent `intentId` exists). The caller logs it (`logAudit`) once it did.
+ * The audit row for a change made earlier in the same batch, written only if `condition` (an SQL
+ * boolean) holds by then. The caller logs it (`logAudit`) once the change happened.
  */
+export function auditWhenQuery(input: AuditInput, nowMs: number, condition: RawBuilder<unknown>) {
+  return insertWhere("audit_events", toRow(input, nowMs), condition);
+}
+
+/** `auditWhenQuery` for a change that created the sign intent `intentId`. */
 export function auditIfExistsQuery(input: AuditInput, nowMs: number, intentId: string) {
-  return insertWhere("audit_events", toRow(input, nowMs), sql`EXISTS (SELECT 1 FROM sign_intents WHERE id = ${intentId})`);
+  return auditWhenQuery(input, nowMs, sql`EXISTS (SELECT 1 FROM sign_intents WHERE id = ${intentId})`);
 }
 
 /**
- * The audit row for what the previous statement of the same batch did, written only if that
- * statement changed rows (e.g. consumed a ticket): the event and the change commit together or
- * not at all. The caller logs it (`logAudit`) once it did.
+ * `auditWhenQuery` for what the previous statement of the same batch did: written only if that
+ * statement changed rows (e.g. consumed a ticket), so the event and the change commit together.
  */
 export function auditIfChangedQuery(input: AuditInput, nowMs: number) {
-  return insertWhere("audit_events", toRow(input, nowMs), previousStatementChanged);
+  return auditWhenQuery(input, nowMs, previousStatementChanged);
 }
 
 /** Writes (and logs) one audit event on its own. */

@@ -7,6 +7,7 @@ import type { IdentitiesTable } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { auditIfChangedQuery, auditQuery, logAudit, type AuditInput } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
+import { storeResealedBackup } from "./key-reseal.js";
 
 /**
  * Checks that the identity exists, belongs to the user and (with `active`) can still sign.
@@ -81,13 +82,15 @@ export async function destroyIdentity(deps: Deps, userId: string, identityId: st
 
 /**
  * Re-imports the sealed backup into the enclave. The public key always comes from the
- * backup as the enclave opens it, never from the caller.
+ * backup as the enclave opens it, never from the caller; the enclave refuses a backup holding
+ * another key than the identity's. A backup in the old API's format comes back re-sealed in the
+ * current one, which then replaces it in D1 (`identity.reseal`).
  * @throws AppError 404 `key_not_found` without a backup, 409 `key_conflict` when the backup does not match.
  */
 export async function restoreIdentity(deps: Deps, identity: IdentitiesTable, source: Source, reason: string): Promise<Identity> {
   const backup = await findKeyBackup(deps.dbh.db, identity.id);
   if (!backup) throw new AppError(404, "key_not_found", "no sealed backup exists for this identity");
-  const restored = await deps.signer.importKey(identity.id, identity.user_id, backup.sealed_key);
+  const restored = await deps.signer.importKey(identity.id, identity.user_id, backup.sealed_key, identity.public_key);
   if (restored.public_key !== identity.public_key) {
     throw new AppError(409, "key_conflict", "the sealed backup does not match this identity's public key");
   }
@@ -96,5 +99,6 @@ export async function restoreIdentity(deps: Deps, identity: IdentitiesTable, sou
     { action: "identity.restore", userId: identity.user_id, identityId: identity.id, source, metadata: { reason, imported: restored.imported } },
     deps.now(),
   ).execute();
+  if (restored.resealed_key) await storeResealedBackup(deps, identity, backup.sealed_key, restored.resealed_key, source);
   return toIdentity(identity);
 }
