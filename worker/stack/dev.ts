@@ -61,7 +61,8 @@ function watchExit(proc: ManagedProcess): void {
 
 async function main(): Promise<void> {
   watchAncestors(() => process.kill(process.pid, "SIGTERM"));
-  await ensureLocalSecrets(REPO_ROOT);
+  const { created } = await ensureLocalSecrets(REPO_ROOT);
+  for (const file of created) console.log(`[dev] created ${file} with random local secrets (git-ignored)`);
   console.log("[dev] applying D1 migrations to .wrangler/state");
   await applyMigrations();
   const procs = await Promise.all([
