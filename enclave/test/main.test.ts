@@ -75,4 +75,12 @@ describe("src/main.ts (the real process)", () => {
       expect(r.output()).toMatch(message);
     });
   }
+
+  it("tells a developer where a missing secret goes", async () => {
+    const r = run({ ENCLAVE_SEALING_KEY: randomHex(32), INTERNAL_API_KEY: "" });
+    expect(await r.exited).toBe(1);
+    expect(r.output()).toMatch(/INTERNAL_API_KEY: not set/);
+    expect(r.output()).toMatch(/TICKET_SIGNING_SECRET: not set/);
+    expect(r.output()).toMatch(/set INTERNAL_API_KEY, TICKET_SIGNING_SECRET in the signer's environment, or locally in enclave\/\.env\.local \(`pnpm secrets:local` or `pnpm dev` creates one/);
+  });
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { sign } from "@telegram-apps/init-data-node";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { chromiumPath } from "./chromium.js";
 import { startLocalStack, type LocalStack } from "../../worker/stack/local-stack.js";
 import { findFreePort, startProcess, waitForHttp, type ManagedProcess } from "../../worker/stack/processes.js";
 
@@ -48,11 +49,12 @@ export async function startApp(vars: Record<string, string> = {}): Promise<AppUn
   };
 }
 
-/** Debian's Chromium, headless, with a fresh profile and no traffic of its own. */
+/** Chromium (`CHROMIUM_PATH`, else Debian's), headless, with a fresh profile and no traffic of its own. */
 export async function launchBrowser(viewport = { width: 390, height: 844 }): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
+  const executablePath = chromiumPath();
   const profile = await mkdtemp(path.join(tmpdir(), "clw-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
+    executablePath,
     headless: true,
     viewport,
     args: [
@@ -153,8 +155,9 @@ export function useAppInBrowser(start: () => Promise<AppUnderTest>, viewport?: {
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   let page: Page | undefined;
   beforeAll(async () => {
-    app = await start();
+    // The browser first: without one, the test file fails at once instead of after the stack starts.
     browser = await launchBrowser(viewport);
+    app = await start();
   });
   beforeEach(async () => {
     page = await browser!.context.newPage();

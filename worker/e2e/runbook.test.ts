@@ -4,7 +4,7 @@
  * names against the repository. A command this file does not know fails the test.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -79,6 +79,13 @@ const RULES: Rule[] = [
   }],
   [/^npx wrangler pages deploy (\S+) --project-name=clw-cash-web$/, async (_, m) => expect(m[1]).toBe("miniapp/dist")],
   [/^pnpm (dev|telegram:setup|migrate:import-backups)$/, async (_, m) => expect(await rootScripts()).toHaveProperty(m[1]!)],
+  [/^pnpm secrets:local$/, async () => {
+    // Into a scratch root: the real one may hold a developer's secrets (never overwritten anyway).
+    await mkdir(path.join(work, "enclave"), { recursive: true });
+    const out = await pnpm(["secrets:local", work]);
+    expect(out).toMatch(/\.dev\.vars: created/);
+    expect(out).toMatch(/enclave\/\.env\.local: created/);
+  }],
   [/^npx wrangler dev$/, async () => expect(await toml()).toMatch(/^main = "worker\/src\/index.ts"$/m)],
   [/^pnpm --filter \.\/(enclave|miniapp) (start|dev)$/, async (_, m) => expect(await scriptsOf(m[1]!)).toHaveProperty(m[2]!)],
   [/^curl "?https:\/\/api\.clw\.cash(\/health(\?deep=1)?)"?$/, async (_, m) => {

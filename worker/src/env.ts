@@ -36,8 +36,12 @@ export interface Env {
 }
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const secret = (name: string) =>
-  z.string({ error: `${name} is not set` }).min(16, `${name} must be at least 16 characters`);
+const MISSING = "not set";
+const secret = () => z.string({ error: MISSING }).min(16, "must be at least 16 characters");
+
+/** A deployed Worker and `wrangler dev` read secrets from different places: name both. */
+const whereToSet = (names: string[]) =>
+  `set ${names.join(", ")} with \`npx wrangler secret put <name>\`, or locally in .dev.vars at the repository root (\`pnpm secrets:local\` or \`pnpm dev\` creates one)`;
 
 const configSchema = z.object({
   ENVIRONMENT: z.string().default("development"),
@@ -53,11 +57,11 @@ const configSchema = z.object({
   MAX_IDENTITIES_PER_USER: seconds(100),
   MAX_PENDING_REQUESTS_PER_USER: seconds(20),
   ENCLAVE_TIMEOUT_MS: seconds(5000),
-  INTERNAL_API_KEY: secret("INTERNAL_API_KEY"),
-  TICKET_SIGNING_SECRET: secret("TICKET_SIGNING_SECRET"),
-  SESSION_SIGNING_SECRET: secret("SESSION_SIGNING_SECRET"),
-  SESSION_SIGNING_SECRET_PREVIOUS: secret("SESSION_SIGNING_SECRET_PREVIOUS").optional(),
-  TICKET_SIGNING_SECRET_PREVIOUS: secret("TICKET_SIGNING_SECRET_PREVIOUS").optional(),
+  INTERNAL_API_KEY: secret(),
+  TICKET_SIGNING_SECRET: secret(),
+  SESSION_SIGNING_SECRET: secret(),
+  SESSION_SIGNING_SECRET_PREVIOUS: secret().optional(),
+  TICKET_SIGNING_SECRET_PREVIOUS: secret().optional(),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_BOT_USERNAME: z.string().min(1).optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ and -").optional(),
@@ -69,6 +73,9 @@ const configSchema = z.object({
   INIT_DATA_MAX_AGE_SECONDS: seconds(3600),
   EV_API_KEY: z.string().min(1).optional(),
 });
+
+/** Every var and secret the Worker reads, e.g. for tooling that must set or clear each one. */
+export const configNames = Object.keys(configSchema.shape) as (keyof Env & keyof typeof configSchema.shape)[];
 
 export interface Config {
   environment: string;
@@ -110,14 +117,24 @@ export class ConfigError extends Error {
 }
 
 /**
- * Parses the Worker's vars and secrets once.
- * @throws ConfigError naming every missing or invalid variable.
+ * An empty value counts as unset, like in the enclave: `.dev.vars` copied from an example,
+ * `--var NAME:` and an emptied dashboard field all leave a variable empty rather than absent.
+ */
+function withoutEmptyValues(env: Env): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+}
+
+/**
+ * Parses the Worker's vars and secrets once. Empty values count as unset.
+ * @throws ConfigError naming every missing or invalid variable (and, for a missing secret,
+ * where to set it).
  */
 export function parseConfig(env: Env): Config {
-  const parsed = configSchema.safeParse(env);
+  const parsed = configSchema.safeParse(withoutEmptyValues(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigError(`invalid Worker configuration: ${problems.join("; ")}`);
+    const missing = parsed.error.issues.filter((issue) => issue.message === MISSING).map((issue) => issue.path.join("."));
+    throw new ConfigError(`invalid Worker configuration: ${problems.join("; ")}${missing.length ? ` — ${whereToSet(missing)}` : ""}`);
   }
   const v = parsed.data;
   const encoder = new TextEncoder();

@@ -3,12 +3,14 @@
  * Creates `.dev.vars` and `enclave/.env.local` when missing, applies the D1 migrations to
  * `.wrangler/state`, starts the enclave (7000), the Worker (8787) and, when it has a `dev`
  * script, the Mini App (5173), streams their output with prefixes, and stops every process
- * group on Ctrl-C or SIGTERM.
+ * group on Ctrl-C or SIGTERM, exiting 0 unless a component had crashed (then 1).
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { REPO_ROOT, applyMigrations, startEnclave, startWranglerDev } from "./components.js";
 import { watchAncestors } from "./orphan-watch.js";
+import { silenceEchoes } from "./output-log.js";
+import { stopGroupsOnSignal } from "./process-groups.js";
 import { startProcess, waitForHttp, type ManagedProcess } from "./processes.js";
 import { ensureLocalSecrets, parseEnvFile } from "./secrets.js";
 
@@ -43,25 +45,38 @@ async function describeMode(): Promise<string> {
 }
 
 let stopping = false;
+/** A component that exited on its own: the run failed, however it is stopped afterwards. */
+const crashed: string[] = [];
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  // The process-group safety net does the stopping; this only keeps the report quiet and clear.
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (stopping) return;
     stopping = true;
+    silenceEchoes();
     console.log(`[dev] ${signal}: stopping every process`);
-    // Normally the safety net exits first; this covers a signal before anything was started.
-    setTimeout(() => process.exit(1), 8000).unref();
   });
 }
+// Ctrl-C is how a user ends `pnpm dev`: after every process group is stopped, exit 0 so pnpm
+// reports nothing; only a component that crashed before makes it a failure (exit 1).
+stopGroupsOnSignal(() => (crashed.length > 0 ? 1 : 0));
+process.on("exit", (code) => {
+  if (!stopping) return;
+  const why = crashed.length > 0 ? ` (exit ${code}: ${crashed.join(", ")} had exited on its own)` : "";
+  console.log(`[dev] stopped${why}`);
+});
 
 function watchExit(proc: ManagedProcess): void {
   void proc.exited.then((code) => {
-    if (!stopping) console.error(`[dev] ${proc.name} exited (code ${code}); Ctrl-C to stop the rest`);
+    if (stopping) return;
+    crashed.push(`${proc.name} (code ${code})`);
+    console.error(`[dev] ${proc.name} exited (code ${code}); Ctrl-C to stop the rest`);
   });
 }
 
 async function main(): Promise<void> {
   watchAncestors(() => process.kill(process.pid, "SIGTERM"));
-  await ensureLocalSecrets(REPO_ROOT);
+  const { created } = await ensureLocalSecrets(REPO_ROOT);
+  for (const file of created) console.log(`[dev] created ${file} with random local secrets (git-ignored)`);
   console.log("[dev] applying D1 migrations to .wrangler/state");
   await applyMigrations();
   const procs = await Promise.all([
@@ -86,6 +101,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A start cut short by Ctrl-C is not a failure; the signal handler is already stopping the rest.
+  if (stopping) return;
   console.error(`[dev] failed: ${error instanceof Error ? error.message : String(error)}`);
   // Exiting fires the process-group safety net, which kills anything already started.
   process.exit(1);

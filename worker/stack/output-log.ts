@@ -14,6 +14,16 @@ export interface OutputLogOptions {
   sink?: NodeJS.WritableStream;
 }
 
+let echoing = true;
+
+/**
+ * Stops echoing every log's lines from now on (they are still kept for `tail`): once the user
+ * has asked to stop, the children's complaints about being terminated are noise.
+ */
+export function silenceEchoes(): void {
+  echoing = false;
+}
+
 /**
  * Follows the given streams line by line into a ring buffer (and, with a prefix, to the sink,
  * stdout by default). Never throws; a partial last line is kept until more data arrives.
@@ -25,7 +35,7 @@ export function createOutputLog(streams: Array<Readable | null>, options: Output
   const push = (line: string) => {
     lines.push(line);
     if (lines.length > capacity) lines.shift();
-    if (options.prefix !== undefined) sink.write(`[${options.prefix}] ${line}\n`);
+    if (options.prefix !== undefined && echoing) sink.write(`[${options.prefix}] ${line}\n`);
   };
   for (const stream of streams) {
     if (!stream) continue;

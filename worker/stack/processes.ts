@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createOutputLog } from "./output-log.js";
-import { terminateGroup, trackGroup } from "./process-groups.js";
+import { terminateGroup, trackGroup, untrackGroup } from "./process-groups.js";
 
 export { findFreePort } from "./ports.js";
 export { waitForHttp } from "./wait-for-http.js";
@@ -45,12 +45,16 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // Tracked at once, not after the 'spawn' event, so a Ctrl-C in between cannot leave it running.
+  if (child.pid !== undefined) trackGroup(child.pid);
   await new Promise<void>((resolve, reject) => {
     child.once("spawn", resolve);
-    child.once("error", reject);
+    child.once("error", (error) => {
+      if (child.pid !== undefined) untrackGroup(child.pid);
+      reject(error);
+    });
   });
   const pid = child.pid!;
-  trackGroup(pid);
   const log = createOutputLog([child.stdout, child.stderr], { capacity: spec.logLines, ...(spec.stream ? { prefix: spec.name } : {}) });
   let running = true;
   const exited = new Promise<number | null>((resolve) => {

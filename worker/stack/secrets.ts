@@ -80,17 +80,27 @@ export function workerSecretVars(secrets: LocalSecrets): Record<string, string> 
   };
 }
 
+/** The local secret files, relative to the repository root. */
+export const LOCAL_SECRET_FILES = { worker: ".dev.vars", enclave: path.join("enclave", ".env.local") } as const;
+
+/** What `ensureLocalSecrets` found and did. */
+export interface EnsuredSecrets {
+  /** The secrets in effect (the existing files' values win over fresh ones). */
+  secrets: LocalSecrets;
+  /** The files it wrote, relative to the root; the others existed and were left alone. */
+  created: string[];
+}
+
 /**
  * Makes sure the git-ignored local secret files exist: `<root>/.dev.vars` for the Worker and
  * `<root>/enclave/.env.local` for the enclave. Existing files are never overwritten; when only
  * one exists, the shared values (INTERNAL_API_KEY, TICKET_SIGNING_SECRET) are taken from it so
  * both sides agree. New files are written with mode 0600.
- * @returns the secrets in effect (the existing files' values win over fresh ones).
  * @throws on file-system errors other than a missing file.
  */
-export async function ensureLocalSecrets(rootDir: string): Promise<LocalSecrets> {
-  const devVarsPath = path.join(rootDir, ".dev.vars");
-  const enclaveEnvPath = path.join(rootDir, "enclave", ".env.local");
+export async function ensureLocalSecrets(rootDir: string): Promise<EnsuredSecrets> {
+  const devVarsPath = path.join(rootDir, LOCAL_SECRET_FILES.worker);
+  const enclaveEnvPath = path.join(rootDir, LOCAL_SECRET_FILES.enclave);
   const devVars = await readEnvFile(devVarsPath);
   const enclaveLocal = await readEnvFile(enclaveEnvPath);
   const secrets = generateSecrets();
@@ -100,7 +110,14 @@ export async function ensureLocalSecrets(rootDir: string): Promise<LocalSecrets>
   }
   if (devVars?.SESSION_SIGNING_SECRET) secrets.SESSION_SIGNING_SECRET = devVars.SESSION_SIGNING_SECRET;
   if (enclaveLocal?.ENCLAVE_SEALING_KEY) secrets.ENCLAVE_SEALING_KEY = enclaveLocal.ENCLAVE_SEALING_KEY;
-  if (!devVars) await writeSecretFile(devVarsPath, workerSecretVars(secrets));
-  if (!enclaveLocal) await writeSecretFile(enclaveEnvPath, enclaveEnv(secrets, 7000));
-  return secrets;
+  const created: string[] = [];
+  if (!devVars) {
+    await writeSecretFile(devVarsPath, workerSecretVars(secrets));
+    created.push(LOCAL_SECRET_FILES.worker);
+  }
+  if (!enclaveLocal) {
+    await writeSecretFile(enclaveEnvPath, enclaveEnv(secrets, 7000));
+    created.push(LOCAL_SECRET_FILES.enclave);
+  }
+  return { secrets, created };
 }
