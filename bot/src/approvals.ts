@@ -1,34 +1,44 @@
-import { formatBtc, formatSats, type Payment } from "@clw/shared";
+import type { Payment, TransactionSummary } from "@clw/shared";
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { escape, shortId, when } from "./texts.js";
+import { amount, escape, shortId, transactionLines, when } from "./texts.js";
 
 /** A request waiting for the owner, as the chat message shows it. */
 export interface ApprovalRequest {
   id: string;
   identityId: string;
   digestHash: string;
+  /** For a raw digest: what the requester declares it pays (a claim nobody checked). */
   payment: Payment | null;
+  /** For a PSBT: the transaction as the signer decoded it. */
+  transaction: TransactionSummary | null;
   requestedBy: string | null;
   expiresAt: string;
 }
 
+function describe(request: ApprovalRequest): string[] {
+  if (request.transaction) return ["<b>Transaction to sign</b>", ...transactionLines(request.transaction)];
+  const lines = ["<b>Signing request</b>", "⚠️ This signs a raw digest: its content cannot be checked."];
+  if (request.payment) {
+    lines.push(
+      "The requester declares (not verified):",
+      `Amount: ${amount(request.payment.amount_sats)}`,
+      `To: <code>${escape(request.payment.destination)}</code>`,
+      ...(request.payment.memo ? [`Memo: ${escape(request.payment.memo)}`] : []),
+    );
+  }
+  return lines;
+}
 
 /** The chat message for a pending request: the facts, then Approve / Deny / Review. */
 export function approvalRequestMessage(request: ApprovalRequest, reviewUrl: string): { text: string; reply_markup: InlineKeyboardMarkup } {
-  const lines = [request.payment ? "<b>Payment request</b>" : "<b>Signing request</b>"];
-  if (request.payment) {
-    lines.push(`Amount: <b>${formatSats(request.payment.amount_sats)}</b> (${formatBtc(request.payment.amount_sats)})`, `To: <code>${escape(request.payment.destination)}</code>`);
-    if (request.payment.memo) lines.push(`Memo: ${escape(request.payment.memo)}`);
-  } else {
-    lines.push("No payment details were given: this signs a digest.");
-  }
-  lines.push(
+  const lines = [
+    ...describe(request),
     `Key: <code>${shortId(request.identityId)}</code>`,
-    `Digest hash: <code>${request.digestHash.slice(0, 16)}…</code>`,
+    `${request.transaction ? "Binding" : "Digest"} hash: <code>${request.digestHash.slice(0, 16)}…</code>`,
     `Asked by: ${escape(request.requestedBy ?? "an API session")}`,
     `Expires: ${when(request.expiresAt)}`,
-  );
+  ];
   const keyboard = new InlineKeyboard()
     .text("✅ Approve", `intent:approve:${request.id}`)
     .text("🚫 Deny", `intent:deny:${request.id}`)

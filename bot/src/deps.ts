@@ -1,5 +1,6 @@
-import type { AuditEvent, Identity, Policy } from "@clw/shared";
+import type { AuditEvent, Identity, Policy, SessionInfo, SignedPsbt, TransactionSummary } from "@clw/shared";
 import type { IntentDecision } from "./approvals.js";
+import type { OwnerActionDecision } from "./owner-actions.js";
 import type { VersionedStateStorage } from "@grammyjs/conversations";
 import type { UserFromGetMe } from "grammy/types";
 
@@ -42,6 +43,10 @@ export interface BotServices {
   destroyIdentity(user: BotUser, identityId: string): Promise<void>;
   /** Sign-intent then sign, as the API does: a single-use ticket bound to the digest. */
   signDigest(user: BotUser, identityId: string, digest: string): Promise<string>;
+  /** What a PSBT does, decoded for this key (errors carry `code` `invalid_psbt` and a message). */
+  describePsbt(user: BotUser, identityId: string, psbt: string): Promise<TransactionSummary>;
+  /** Signs this key's inputs of the PSBT (the owner confirmed it), finalising when it is complete. */
+  signPsbt(user: BotUser, identityId: string, psbt: string): Promise<SignedPsbt>;
   recentAudit(user: BotUser, limit: number): Promise<AuditEvent[]>;
   /** Claims the sign-in behind a deep-link code for this Telegram account. */
   openSignIn(code: string, telegramUserId: number): Promise<SignInRequest | SignInProblem>;
@@ -49,7 +54,13 @@ export interface BotServices {
   /** Approve or Deny on a payment or signing request; only its owner's account can decide. */
   decideIntent(intentId: string, telegramUserId: number, approve: boolean): Promise<IntentDecision>;
   getPolicy(user: BotUser, identityId: string): Promise<Policy>;
+  /** Sets the policy; the owner is present in chat, so even a loosening applies at once. */
   setPolicy(user: BotUser, identityId: string, policy: Policy): Promise<Policy>;
+  /** Confirm or Cancel on a change that waits for the owner; only its owner's account decides. */
+  decideOwnerAction(actionId: string, telegramUserId: number, confirm: boolean): Promise<OwnerActionDecision>;
+  listSessions(user: BotUser): Promise<SessionInfo[]>;
+  /** Signs the owner out everywhere; returns how many sessions ended. */
+  revokeAllSessions(user: BotUser): Promise<number>;
 }
 
 export interface BotDeps {

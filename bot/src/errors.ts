@@ -7,6 +7,9 @@ export function describeServiceError(error: unknown): string | null {
     case "not_found":
     case "forbidden":
       return "That key is not one of yours.";
+    case "invalid_psbt":
+    case "policy_denied":
+      return `That cannot be signed: ${messageOf(error)}`;
     case "limit_reached":
       return "You already have the most keys allowed. Destroy one you no longer need with /destroy first.";
     case "rate_limited":
@@ -17,4 +20,8 @@ export function describeServiceError(error: unknown): string | null {
     default:
       return null;
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

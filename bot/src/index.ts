@@ -7,7 +7,9 @@ import { auditFeature } from "./features/audit.js";
 import { destroyFeature } from "./features/destroy.js";
 import { helpFeature } from "./features/help.js";
 import { identitiesFeature } from "./features/identities.js";
+import { ownerActionsFeature } from "./features/owner-actions.js";
 import { policyFeature } from "./features/policy.js";
+import { sessionsFeature } from "./features/sessions.js";
 import { signFeature } from "./features/sign.js";
 import { startFeature } from "./features/start.js";
 import * as t from "./texts.js";
@@ -16,6 +18,7 @@ export type { BotContext } from "./context.js";
 export * from "./deps.js";
 export { COMMANDS } from "./texts.js";
 export * from "./approvals.js";
+export * from "./owner-actions.js";
 
 /**
  * The clw.cash bot as a library: the Worker hands it the services and mounts it on its webhook.
@@ -48,10 +51,12 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const features: Middleware<BotContext>[] = [
     startFeature(deps),
     approvalsFeature(deps),
+    ownerActionsFeature(deps),
     signFeature(deps),
     identitiesFeature(deps),
     destroyFeature(deps),
     policyFeature(deps),
+    sessionsFeature(deps),
     auditFeature(deps),
     helpFeature(),
   ];

@@ -1,4 +1,4 @@
-import { describeEvent, describeSource, type AuditEvent, type Identity, type Policy } from "@clw/shared";
+import { describeEvent, describeSource, formatBtc, formatSats, type AuditEvent, type Identity, type Policy, type SessionInfo, type SignedPsbt, type TransactionSummary } from "@clw/shared";
 import type { SignInProblem, SignInRequest } from "./deps.js";
 
 /** Everything the bot says, in one place. HTML parse mode. */
@@ -8,6 +8,24 @@ export const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g
 /** "2026-11-28 22:10 UTC". */
 export const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 export const shortId = (id: string) => id.slice(0, 8);
+/** "<b>1,500 sats</b> (0.000015 BTC)". */
+export const amount = (sats: number) => `<b>${formatSats(sats)}</b> (${formatBtc(sats)})`;
+
+/** The decoded transaction, output by output: what the owner approves is what is signed. */
+export function transactionLines(tx: TransactionSummary): string[] {
+  const outputs = tx.outputs.map((o) => {
+    const to = o.address === null ? `a script without an address (<code>${escape((o.script ?? "").slice(0, 40))}</code>)` : `<code>${escape(o.address)}</code>`;
+    return `• ${amount(o.amount_sats)} → ${to}${o.mine ? " (change, back to this key)" : ""}`;
+  });
+  return [
+    `Network: ${tx.network}`,
+    "Outputs:",
+    ...outputs,
+    `Fee: ${formatSats(tx.fee_sats)} (about ${tx.fee_rate_sat_vb} sat/vB)`,
+    `Leaving this key: ${amount(tx.spend_sats)}`,
+    `Transaction id: <code>${tx.txid}</code>`,
+  ];
+}
 const shortKey = (publicKey: string) => `${publicKey.slice(0, 10)}…${publicKey.slice(-6)}`;
 
 export const COMMANDS = [
@@ -17,6 +35,7 @@ export const COMMANDS = [
   { command: "destroy", description: "Destroy a key" },
   { command: "audit", description: "Recent activity" },
   { command: "policy", description: "Payment approval and limits" },
+  { command: "sessions", description: "Where you are signed in" },
   { command: "help", description: "What I can do" },
   { command: "cancel", description: "Stop what we are doing" },
 ] as const;
@@ -31,7 +50,9 @@ export const help = () => `Here is what I can do:\n\n${commandList}\n\nAgents si
 export const signInPrompt = (request: SignInRequest) =>
   [
     "<b>Sign-in request</b>",
-    `Client: ${escape(request.clientLabel ?? "an unnamed client")}`,
+    request.clientLabel
+      ? `The requester calls itself “${escape(request.clientLabel)}”. That is its own claim: clw.cash has not checked it.`
+      : "The requester gave no name.",
     `Requested: ${when(request.createdAt)}`,
     `Code: <b>${request.confirmationCode}</b>`,
     "",
@@ -58,20 +79,27 @@ export const identityCreated = (identity: Identity) =>
   `🔑 New key <code>${shortId(identity.id)}</code> created inside the enclave.\nPublic key:\n<code>${identity.public_key}</code>\n\nAgents can sign with it right away. Want to approve each payment yourself?`;
 
 const sats = (value: number | null) => (value === null ? "no limit" : `${value.toLocaleString("en-US")} sats`);
+const RAW_WORDS = { allow: "signed without asking", approval: "need your approval", deny: "refused" } as const;
 export const policyText = (identityId: string, policy: Policy) =>
   [
     `<b>Policy of key <code>${shortId(identityId)}</code></b>`,
     `Approval: ${policy.require_approval ? "every request needs you" : "not needed"}`,
-    `Auto-approve payments up to: ${policy.auto_approve_max_sats === null ? "none" : sats(policy.auto_approve_max_sats)}`,
+    `Auto-approve transactions spending up to: ${policy.auto_approve_max_sats === null ? "none" : sats(policy.auto_approve_max_sats)}`,
     `Daily limit: ${sats(policy.daily_limit_sats)}`,
+    `Fee cap: ${sats(policy.max_fee_sats)}`,
     `Destinations: ${policy.allowed_destinations === null ? "any" : policy.allowed_destinations.map((d) => `<code>${escape(d)}</code>`).join(", ") || "none"}`,
+    `Raw digests: ${RAW_WORDS[policy.raw_digests]}`,
+    ...(policy.allow_unsafe_sighash ? ["Unsafe sighash types (NONE, SINGLE, ANYONECANPAY): allowed"] : []),
+    "",
+    "Limits apply to what a transaction (PSBT) really does. A raw digest's content cannot be checked, so no limit can cap it: only its own rule above can.",
   ].join("\n");
-export const policyUsage = "Use /policy <key> approval on|off, auto <sats|off>, daily <sats|off> or allow <address|any>.";
+export const policyUsage =
+  "Use /policy <key> approval on|off, auto <sats|off>, daily <sats|off>, fee <sats|off>, allow <address|any>, raw allow|approval|deny.";
 export const unknownKey = (prefix: string) => `No key of yours starts with ${escape(prefix.slice(0, 16))}. See /identities.`;
 
 export const pickToSign = "Which key should sign?";
 export const askDigest = (identityId: string) =>
-  `Send the 32-byte digest to sign with key <code>${shortId(identityId)}</code>, as 64 hex characters. /cancel to stop.`;
+  `Send what key <code>${shortId(identityId)}</code> should sign: a PSBT as base64 (I show you what it does first), or a 32-byte digest as 64 hex characters. /cancel to stop.`;
 export const badDigest = (text: string) =>
   text.length > 200
     ? "That is far too long for a digest: send exactly 64 hex characters (32 bytes)."
@@ -79,8 +107,17 @@ export const badDigest = (text: string) =>
 export const confirmSign = (identityId: string, digest: string) =>
   `Sign this digest with key <code>${shortId(identityId)}</code>?\n<code>${digest}</code>`;
 export const signed = (signature: string) => `✍️ BIP-340 signature:\n<code>${signature}</code>`;
+export const confirmPsbt = (identityId: string, tx: TransactionSummary) =>
+  [`Sign this transaction with key <code>${shortId(identityId)}</code>?`, ...transactionLines(tx)].join("\n");
+/** The signed PSBT (and the raw transaction when it is complete), in messages under Telegram's limit. */
+export const signedPsbt = (signed: SignedPsbt): string[] => {
+  const parts = [`✍️ Signed input${signed.signed_inputs.length === 1 ? "" : "s"} ${signed.signed_inputs.join(", ")}. The PSBT:`, ...chunks(signed.psbt)];
+  if (signed.tx_hex) parts.push("Every input is complete. The transaction, ready to broadcast:", ...chunks(signed.tx_hex));
+  return parts;
+};
+const chunks = (text: string, size = 3500) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => `<code>${text.slice(i * size, (i + 1) * size)}</code>`);
 export const useButtons = "Tap one of the buttons above, or send /cancel.";
-export const sendDigestText = "Send the digest as text (64 hex characters), or /cancel.";
+export const sendDigestText = "Send a PSBT (base64) or a digest (64 hex characters) as text, or /cancel.";
 export const rateLimited = "Too many requests just now. Please wait a minute and try again.";
 export const cancelled = "Cancelled. Nothing was signed or changed.";
 export const nothingToCancel = "There is nothing to cancel.";
@@ -93,6 +130,13 @@ export const destroyed = (identityId: string) => `🗑 Key <code>${shortId(ident
 export const destroyKept = "Kept. Nothing was destroyed.";
 
 export const noActivity = "No activity yet.";
+
+export const noSessions = "You are not signed in anywhere else.";
+const VIA_WORDS = { link: "signed in with a link you approved", miniapp: "the Mini App", test: "test mode" } as const;
+const sessionLine = (s: SessionInfo) =>
+  `• <code>${s.id}</code> ${VIA_WORDS[s.via]}${s.client_label ? `, which called itself “${escape(s.client_label)}”` : ""} (since ${when(s.created_at)}, until ${when(s.expires_at)})`;
+export const sessionList = (sessions: SessionInfo[]) => `<b>Where you are signed in</b>\n${sessions.map(sessionLine).join("\n")}`;
+export const sessionsRevoked = (count: number) => `🚪 Signed out everywhere: ${count} session${count === 1 ? "" : "s"} ended. Agents and apps must sign in again.`;
 
 export const activity = (events: AuditEvent[]) =>
   `<b>Recent activity</b>\n${events

@@ -30,8 +30,15 @@ function memoryServices(overrides: Partial<BotServices> = {}): BotServices {
     openSignIn: async () => "unknown",
     decideSignIn: async () => "gone",
     decideIntent: async () => "gone",
-    getPolicy: async () => ({ require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null }),
+    describePsbt: async () => {
+      throw Object.assign(new Error("the PSBT is not base64"), { code: "invalid_psbt" });
+    },
+    signPsbt: async () => ({ psbt: "cHNidP8=", signed_inputs: [0] }),
+    getPolicy: async () => ({ require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null, max_fee_sats: null, raw_digests: "allow", allow_unsafe_sighash: false }),
     setPolicy: async (_user, _id, policy) => policy,
+    decideOwnerAction: async () => "gone",
+    listSessions: async () => [],
+    revokeAllSessions: async () => 0,
     ...overrides,
   };
 }

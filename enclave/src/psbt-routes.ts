@@ -47,7 +47,7 @@ function signPsbt(deps: PsbtDeps): Handler {
     checkTicketOwner(claims, key.userId);
     // The signer decodes the PSBT and computes every sighash itself; the ticket must be bound to
     // exactly this analysis, so a ticket approved for one transaction signs no other.
-    const analysis: PsbtAnalysis = asRequestError(() => analyzePsbt(psbt, key.publicKey, network));
+    const analysis: PsbtAnalysis = asRequestError(() => analyzePsbt(psbt, key.publicKey, network, { allowUnsafeSighash: claims.uns === true }));
     checkTicketTarget(claims, identity_id, digestHash(analysis.binding), "psbt");
     deps.replayCache.consume([{ jti: claims.jti, exp: claims.exp }]);
     const signatures = signJobs(key.privateKey, analysis.jobs, deps.auxRand);

@@ -106,4 +106,17 @@ describe("BIP-341 vectors through POST /v1/keys/sign-psbt (zero aux injected)", 
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ code: "invalid_psbt", error: expect.stringMatching(/input 0 asks for SIGHASH_SINGLE/) });
   });
+
+  it("with a ticket that allows unsafe sighash types (the policy says so), every vector input signs byte for byte", async () => {
+    for (const spend of inputSpending as Spend[]) {
+      const k = await importVectorKey(spend);
+      const psbt = vectorPsbt();
+      const { binding } = analyzePsbt(psbt, k.publicKey, "mainnet", { allowUnsafeSighash: true });
+      const ticket = await mintTicket({ sub: k.userId, iid: k.identityId, digest: binding, knd: "psbt", uns: true });
+      const res = await enclave.post("/v1/keys/sign-psbt", { identity_id: k.identityId, psbt, ticket, network: "mainnet" });
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+      const index = spend.given.txinIndex;
+      expect(hex(Psbt.fromBase64(res.json.psbt).data.inputs[index]!.tapKeySig!)).toBe(spend.expected.witness[0]);
+    }
+  });
 });

@@ -11,7 +11,7 @@ const FOREIGN_TOKEN = "7000000002:AAHsomebody_elses_bot_token_entirely";
 const WEBHOOK_SECRET = "miniapp-e2e-webhook-secret-0123456";
 const BOT = "clw_test_bot";
 const ALICE = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
-const NO_POLICY: Policy = { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null };
+const NO_POLICY: Policy = { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null, max_fee_sats: null, raw_digests: "allow", allow_unsafe_sighash: false };
 
 const initData = (telegramUserId: number, token = BOT_TOKEN) => signedInitData(telegramUserId, token);
 const pressMainButton = (page: Page) => pressTelegramButton(page, "main_button_pressed");

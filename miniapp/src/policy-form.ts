@@ -1,4 +1,4 @@
-import { LIMITS, MAX_SATS, parseBitcoinAddress, type Policy } from "@clw/shared";
+import { LIMITS, MAX_SATS, parseBitcoinAddress, type Policy, type RawDigestRule } from "@clw/shared";
 
 /** The policy screen's fields as typed: amounts are text until saved. */
 export interface PolicyForm {
@@ -7,9 +7,12 @@ export interface PolicyForm {
   dailyLimit: string;
   /** Empty means any destination (no allowlist). */
   destinations: string[];
+  maxFee: string;
+  rawDigests: RawDigestRule;
+  allowUnsafeSighash: boolean;
 }
 
-export type PolicyFormErrors = Partial<Record<"autoApproveMax" | "dailyLimit" | "destinations", string>>;
+export type PolicyFormErrors = Partial<Record<"autoApproveMax" | "dailyLimit" | "maxFee" | "destinations", string>>;
 
 export function policyToForm(policy: Policy): PolicyForm {
   return {
@@ -17,6 +20,9 @@ export function policyToForm(policy: Policy): PolicyForm {
     autoApproveMax: policy.auto_approve_max_sats === null ? "" : String(policy.auto_approve_max_sats),
     dailyLimit: policy.daily_limit_sats === null ? "" : String(policy.daily_limit_sats),
     destinations: policy.allowed_destinations ?? [],
+    maxFee: policy.max_fee_sats === null ? "" : String(policy.max_fee_sats),
+    rawDigests: policy.raw_digests,
+    allowUnsafeSighash: policy.allow_unsafe_sighash,
   };
 }
 
@@ -38,12 +44,14 @@ export function formToPolicy(form: PolicyForm): { ok: true; policy: Policy } | {
   const errors: PolicyFormErrors = {};
   const auto = parseSatsField(form.autoApproveMax);
   const daily = parseSatsField(form.dailyLimit);
+  const fee = parseSatsField(form.maxFee);
   if (!auto.ok) errors.autoApproveMax = auto.error;
   if (!daily.ok) errors.dailyLimit = daily.error;
+  if (!fee.ok) errors.maxFee = fee.error;
   if (form.destinations.length > LIMITS.maxDestinations) errors.destinations = `At most ${LIMITS.maxDestinations} destinations.`;
   const bad = form.destinations.find((address) => parseBitcoinAddress(address) === null);
   if (bad) errors.destinations = `${bad} is not a valid Bitcoin address.`;
-  if (!auto.ok || !daily.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  if (!auto.ok || !daily.ok || !fee.ok || Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
     policy: {
@@ -51,6 +59,9 @@ export function formToPolicy(form: PolicyForm): { ok: true; policy: Policy } | {
       auto_approve_max_sats: auto.value,
       daily_limit_sats: daily.value,
       allowed_destinations: form.destinations.length > 0 ? form.destinations : null,
+      max_fee_sats: fee.value,
+      raw_digests: form.rawDigests,
+      allow_unsafe_sighash: form.allowUnsafeSighash,
     },
   };
 }

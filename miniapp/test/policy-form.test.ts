@@ -21,18 +21,18 @@ describe("amount fields", () => {
 
 describe("the policy form", () => {
   it("round-trips a policy, with an empty list meaning any destination", () => {
-    const policy = { require_approval: true, auto_approve_max_sats: 5000, daily_limit_sats: null, allowed_destinations: [ALICE] };
+    const policy = { require_approval: true, auto_approve_max_sats: 5000, daily_limit_sats: null, allowed_destinations: [ALICE], max_fee_sats: 2000, raw_digests: "deny" as const, allow_unsafe_sighash: false };
     expect(formToPolicy(policyToForm(policy))).toEqual({ ok: true, policy });
-    const open = { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null };
+    const open = { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null, max_fee_sats: null, raw_digests: "allow" as const, allow_unsafe_sighash: false };
     expect(policyToForm(open).destinations).toEqual([]);
     expect(formToPolicy(policyToForm(open))).toEqual({ ok: true, policy: open });
   });
 
   it("says what to fix, field by field", () => {
-    const result = formToPolicy({ requireApproval: true, autoApproveMax: "lots", dailyLimit: "-1", destinations: ["bc1qnotanaddress"] });
+    const result = formToPolicy({ requireApproval: true, autoApproveMax: "lots", dailyLimit: "-1", destinations: ["bc1qnotanaddress"], maxFee: "1.5", rawDigests: "approval", allowUnsafeSighash: false });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(Object.keys(result.errors).sort()).toEqual(["autoApproveMax", "dailyLimit", "destinations"]);
+    expect(Object.keys(result.errors).sort()).toEqual(["autoApproveMax", "dailyLimit", "destinations", "maxFee"]);
     expect(result.errors.destinations).toMatch(/not a valid Bitcoin address/);
   });
 });

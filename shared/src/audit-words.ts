@@ -51,7 +51,8 @@ export function describeEvent(event: AuditEvent, publicKeys?: ReadonlyMap<string
     case "signin.deny":
       return "Denied a sign-in";
     case "intent.create":
-      return typeof meta.amount_sats === "number" ? `Request to pay ${formatSats(meta.amount_sats)} with ${key}` : `Request to sign with ${key}`;
+      if (meta.kind === "psbt" && typeof meta.spend_sats === "number") return `Request to sign a transaction spending ${formatSats(meta.spend_sats)} with ${key}`;
+      return typeof meta.amount_sats === "number" ? `Request to pay ${formatSats(meta.amount_sats)} (declared) with ${key}` : `Request to sign with ${key}`;
     case "intent.approve":
       return event.source === "system" ? `Approved a request for ${key} automatically (within policy)` : `Approved a request for ${key}`;
     case "intent.deny":
@@ -60,6 +61,12 @@ export function describeEvent(event: AuditEvent, publicKeys?: ReadonlyMap<string
       return `A request for ${key} expired`;
     case "policy.update":
       return `Changed the policy of ${key}`;
+    case "action.request":
+      return meta.kind === "destroy" ? `Asked to destroy ${key}, waiting for your confirmation` : `Asked to loosen the policy of ${key}, waiting for your confirmation`;
+    case "action.confirm":
+      return meta.outcome === "failed" ? `Confirmed a change to ${key}, which could no longer be made` : `Confirmed a change to ${key}`;
+    case "action.deny":
+      return `Cancelled a change to ${key}`;
     default:
       return `Recorded “${event.action}”`;
   }

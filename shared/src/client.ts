@@ -21,9 +21,19 @@ import {
   type Policy,
   intentListSchema,
   intentStatusSchema,
+  ownerActionStateSchema,
+  pendingActionSchema,
   pendingIntentSchema,
   policySchema,
+  revokeAllSchema,
+  sessionListSchema,
+  signedPsbtSchema,
   verifyPendingSchema,
+  type OwnerActionState,
+  type PendingAction,
+  type PolicyUpdate,
+  type SessionInfo,
+  type SignedPsbt,
 } from "./contract.js";
 import type { ErrorCode } from "./errors.js";
 
@@ -41,6 +51,11 @@ export class ClwApiError extends Error {
   }
 }
 
+/** Proof that the owner is present: fresh Telegram Mini App init data (the Mini App sends its own). */
+export interface PresenceOptions {
+  initData?: string;
+}
+
 export interface ClientOptions {
   /** The API's origin, e.g. `https://api.clw.cash` or `http://127.0.0.1:8787`. */
   baseUrl: string;
@@ -48,6 +63,8 @@ export interface ClientOptions {
   token?: string;
   fetch?: typeof fetch;
 }
+
+const presenceHeaders = (presence: PresenceOptions): Record<string, string> => (presence.initData ? { "x-telegram-init-data": presence.initData } : {});
 
 /** Result of polling a sign-in challenge: pending until the owner approves in Telegram. */
 export type VerifyResult = { status: "pending" } | ({ status: "approved" } & Session);
@@ -61,8 +78,8 @@ export function createClient(options: ClientOptions) {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   let token = options.token;
 
-  async function call<T>(schema: z.ZodType<T>, method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
-    const headers: Record<string, string> = {};
+  async function call<T>(schema: z.ZodType<T>, method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<{ status: number; data: T }> {
+    const headers: Record<string, string> = { ...extraHeaders };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (token) headers.authorization = `Bearer ${token}`;
     const res = await doFetch(`${baseUrl}${path}`, {
@@ -113,8 +130,16 @@ export function createClient(options: ClientOptions) {
     async createIdentity(): Promise<Identity> {
       return (await call(identitySchema, "POST", "/v1/identities")).data;
     },
-    async destroyIdentity(identityId: string): Promise<void> {
-      await call(okSchema, "DELETE", `/v1/identities/${encodeURIComponent(identityId)}`);
+    /**
+     * Destroys a key: at once when the owner is present (`initData`, or test mode), otherwise the
+     * answer is the change waiting for the owner's confirmation in Telegram.
+     */
+    async destroyIdentity(identityId: string, presence: PresenceOptions = {}): Promise<{ ok: true } | PendingAction> {
+      return (await call(okSchema.or(pendingActionSchema), "DELETE", `/v1/identities/${encodeURIComponent(identityId)}`, undefined, presenceHeaders(presence))).data;
+    },
+    /** Where a change that waits for the owner's confirmation stands. */
+    async getAction(actionId: string): Promise<OwnerActionState> {
+      return (await call(ownerActionStateSchema, "GET", `/v1/actions/${encodeURIComponent(actionId)}`)).data;
     },
     async restoreIdentity(identityId: string): Promise<Identity> {
       return (await call(identitySchema, "POST", `/v1/identities/${encodeURIComponent(identityId)}/restore`)).data;
@@ -126,6 +151,10 @@ export function createClient(options: ClientOptions) {
     async signIntent(identityId: string, digest: string, payment?: Payment): Promise<SignIntent | PendingIntent> {
       const body = payment ? { digest, payment } : { digest };
       return (await call(signIntentSchema.or(pendingIntentSchema), "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign-intent`, body)).data;
+    },
+    /** Asks to sign a PSBT (base64): the API decodes it and answers with the transaction it saw. */
+    async psbtIntent(identityId: string, psbt: string): Promise<SignIntent | PendingIntent> {
+      return (await call(signIntentSchema.or(pendingIntentSchema), "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign-intent`, { psbt })).data;
     },
     /** Where a request stands; `wait` holds on up to that many seconds (at most 25) for a change. */
     async getSignIntent(intentId: string, wait = 0): Promise<IntentState> {
@@ -156,8 +185,22 @@ export function createClient(options: ClientOptions) {
     async getPolicy(identityId: string): Promise<Policy> {
       return (await call(policySchema, "GET", `/v1/identities/${encodeURIComponent(identityId)}/policy`)).data;
     },
-    async setPolicy(identityId: string, policy: Policy): Promise<Policy> {
-      return (await call(policySchema, "PUT", `/v1/identities/${encodeURIComponent(identityId)}/policy`, policy)).data;
+    /**
+     * Sets a key's policy. Tightening applies at once; loosening applies at once only with the
+     * owner present (`initData`, or test mode), otherwise the answer is the change waiting for
+     * the owner's confirmation in Telegram.
+     */
+    async setPolicy(identityId: string, policy: PolicyUpdate, presence: PresenceOptions = {}): Promise<Policy | PendingAction> {
+      return (await call(policySchema.or(pendingActionSchema), "PUT", `/v1/identities/${encodeURIComponent(identityId)}/policy`, policy, presenceHeaders(presence))).data;
+    },
+    async listSessions(): Promise<SessionInfo[]> {
+      return (await call(sessionListSchema, "GET", "/v1/sessions")).data.items;
+    },
+    /** Signs the owner out everywhere, this session included. */
+    async revokeAllSessions(): Promise<number> {
+      const revoked = (await call(revokeAllSchema, "POST", "/v1/sessions/revoke-all")).data.revoked;
+      token = undefined;
+      return revoked;
     },
     async sign(identityId: string, digest: string, ticket: string): Promise<string> {
       return (await call(signatureSchema, "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign`, { digest, ticket })).data.signature;
@@ -170,6 +213,17 @@ export function createClient(options: ClientOptions) {
       const intent = await this.signIntent(identityId, digest, options.payment);
       const ticket = "ticket" in intent ? intent.ticket : await this.waitForTicket(intent.id, options.timeoutSeconds);
       return this.sign(identityId, digest, ticket);
+    },
+    /**
+     * Sign-intent then sign for a PSBT: this key's inputs signed (the transaction is decoded and
+     * checked against the policy first). When the owner must approve, waits for the decision.
+     * With `finalize`, `tx_hex` holds the raw transaction once every input is complete.
+     */
+    async signPsbt(identityId: string, psbt: string, options: { finalize?: boolean; timeoutSeconds?: number } = {}): Promise<SignedPsbt> {
+      const intent = await this.psbtIntent(identityId, psbt);
+      const ticket = "ticket" in intent ? intent.ticket : await this.waitForTicket(intent.id, options.timeoutSeconds);
+      const body = { psbt, ticket, ...(options.finalize ? { finalize: true } : {}) };
+      return (await call(signedPsbtSchema, "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign`, body)).data;
     },
     async signBatch(identityId: string, digests: string[]): Promise<string[]> {
       const body = { digests: digests.map((digest) => ({ digest })) };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseBitcoinAddress } from "./destination.js";
+import { transactionSummarySchema } from "./psbt/summary-schema.js";
 import { normalizeDigest } from "./hex.js";
 
 /** Limits of the REST contract, shared by the API and its clients. */
@@ -88,13 +89,27 @@ export const publicKeySchema = z
  */
 export const restoreRequestSchema = z.strictObject({ public_key: publicKeySchema.optional() });
 
-export const signIntentRequestSchema = z.strictObject({ digest: digestSchema, scope: scopeSchema, payment: paymentSchema.optional() });
+/** A PSBT (BIP-174 v0 with BIP-371 Taproot fields), base64; the body limit bounds its size. */
+export const psbtSchema = z.string().min(1, "psbt must not be empty").max(LIMITS.maxBodyBytes);
+
+/**
+ * `POST …/sign-intent`: a raw digest (with, optionally, the payment the requester declares it
+ * to be), or a PSBT that the API decodes and the policy checks on its real outputs.
+ */
+export const digestIntentRequestSchema = z.strictObject({ digest: digestSchema, scope: scopeSchema, payment: paymentSchema.optional() });
+export const psbtIntentRequestSchema = z.strictObject({ psbt: psbtSchema, scope: scopeSchema });
+export const signIntentRequestSchema = z.union([digestIntentRequestSchema, psbtIntentRequestSchema]);
 export type SignIntentRequest = z.input<typeof signIntentRequestSchema>;
 
-export const signRequestSchema = z.strictObject({
-  digest: digestSchema,
-  ticket: z.string().min(1).max(LIMITS.maxTicketChars),
-});
+const ticketSchema = z.string().min(1).max(LIMITS.maxTicketChars);
+
+/** `POST …/sign`: the digest or the PSBT the ticket was issued for, and the ticket. */
+export const digestSignRequestSchema = z.strictObject({ digest: digestSchema, ticket: ticketSchema });
+export const psbtSignRequestSchema = z.strictObject({ psbt: psbtSchema, ticket: ticketSchema, finalize: z.boolean().optional() });
+export const signRequestSchema = z.union([digestSignRequestSchema, psbtSignRequestSchema]);
+
+/** Which member of a `{digest}` / `{psbt}` body schema pair a parsed body is meant for. */
+export const carriesPsbt = (body: unknown): boolean => typeof body === "object" && body !== null && "psbt" in body;
 export type SignRequest = z.input<typeof signRequestSchema>;
 
 export const signBatchRequestSchema = z.strictObject({
@@ -134,6 +149,23 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
+/** One of the owner's live sessions, as `GET /v1/sessions` lists them. */
+export const sessionInfoSchema = z.object({
+  /** The session's id, shortened as the audit trail names it. */
+  id: z.string(),
+  /** How it was opened: a sign-in link approved in Telegram, the Mini App, or test mode. */
+  via: z.enum(["link", "miniapp", "test"]),
+  /** The name the requester gave itself when it asked to sign in (its claim). */
+  client_label: z.string().nullable(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  /** The session this request was made with. */
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+export const sessionListSchema = z.object({ items: z.array(sessionInfoSchema) });
+export const revokeAllSchema = z.object({ ok: z.literal(true), revoked: z.number().int() });
+
 /** `POST /v1/auth/verify` answers 202 with this while the owner has not decided. */
 export const verifyPendingSchema = z.object({
   status: z.literal("pending"),
@@ -160,17 +192,76 @@ export const signIntentSchema = z.object({
   scope: z.literal("sign"),
   expires_at: z.string(),
   ticket: z.string(),
+  /** For a PSBT: the transaction as decoded, which the ticket is bound to. */
+  transaction: transactionSummarySchema.optional(),
 });
 export type SignIntent = z.infer<typeof signIntentSchema>;
 
-/** An identity's payment policy. */
-export const policySchema = z.strictObject({
+/** What a raw digest (whose content cannot be checked) needs: nothing, the owner, or it is refused. */
+export const RAW_DIGEST_RULES = ["allow", "approval", "deny"] as const;
+export type RawDigestRule = (typeof RAW_DIGEST_RULES)[number];
+
+const policyFields = {
   require_approval: z.boolean(),
   auto_approve_max_sats: satsSchema.nullable(),
   daily_limit_sats: satsSchema.nullable(),
   allowed_destinations: z.array(destinationSchema).max(LIMITS.maxDestinations).nullable(),
-});
+  max_fee_sats: satsSchema.nullable(),
+  raw_digests: z.enum(RAW_DIGEST_RULES),
+  allow_unsafe_sighash: z.boolean(),
+};
+
+/**
+ * An identity's policy, as `GET …/policy` answers it. `auto_approve_max_sats`, the daily limit,
+ * the allowlist and the fee cap apply to what a decoded transaction really does; `raw_digests`
+ * decides what a raw digest needs; `allow_unsafe_sighash` lets PSBT inputs use sighash types other
+ * than DEFAULT/ALL (NONE, SINGLE, ANYONECANPAY let outputs change after signing).
+ */
+export const policySchema = z.object(policyFields);
 export type Policy = z.infer<typeof policySchema>;
+
+/**
+ * `PUT …/policy`: the original four fields, and the newer ones optional (absent: the default,
+ * as for a new key) so clients that send four fields keep working.
+ */
+export const policyUpdateSchema = z.strictObject({
+  ...policyFields,
+  max_fee_sats: policyFields.max_fee_sats.optional(),
+  raw_digests: policyFields.raw_digests.optional(),
+  allow_unsafe_sighash: policyFields.allow_unsafe_sighash.optional(),
+});
+export type PolicyUpdate = z.input<typeof policyUpdateSchema>;
+
+/**
+ * `202` answer of a change that loosens control (a policy, a destroy) asked for with a bearer
+ * token alone: it waits for the owner to confirm it in Telegram, where they are asked.
+ */
+export const pendingActionSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["policy", "destroy"]),
+  status: z.literal("pending_confirmation"),
+  identity_id: z.string(),
+  /** What it loosens, in words (empty for a destroy). */
+  changes: z.array(z.string()),
+  expires_at: z.string(),
+});
+export type PendingAction = z.infer<typeof pendingActionSchema>;
+
+export const ACTION_STATUSES = ["pending_confirmation", "confirmed", "denied", "expired", "failed"] as const;
+
+/** `GET /v1/actions/:id`: where a change that waits for the owner stands. */
+export const ownerActionStateSchema = pendingActionSchema.extend({
+  status: z.enum(ACTION_STATUSES),
+  identity_id: z.string().nullable(),
+  created_at: z.string(),
+  decided_via: z.string().nullable(),
+});
+export type OwnerActionState = z.infer<typeof ownerActionStateSchema>;
+
+/** True when a change answered 202: it waits for the owner's confirmation in Telegram. */
+export function isPendingAction(value: unknown): value is PendingAction {
+  return typeof value === "object" && value !== null && (value as { status?: unknown }).status === "pending_confirmation";
+}
 
 export const INTENT_STATUSES = ["pending_approval", "approved", "denied", "expired", "used"] as const;
 export type IntentStatus = (typeof INTENT_STATUSES)[number];
@@ -181,6 +272,7 @@ export const pendingIntentSchema = z.object({
   status: z.literal("pending_approval"),
   expires_at: z.string(),
   approval_url: z.string(),
+  transaction: transactionSummarySchema.optional(),
 });
 export type PendingIntent = z.infer<typeof pendingIntentSchema>;
 
@@ -200,8 +292,13 @@ export const intentStatusSchema = z.object({
   id: z.string(),
   identity_id: z.string(),
   status: z.enum(INTENT_STATUSES),
+  /** What is signed: a raw digest (content unknown) or a decoded PSBT. */
+  kind: z.enum(["digest", "psbt"]),
   digest_hash: z.string(),
+  /** For a raw digest: the payment the requester declared (a claim, not verified). */
   payment: paymentSchema.nullable(),
+  /** For a PSBT: the decoded transaction the policy and the owner saw. */
+  transaction: transactionSummarySchema.nullable(),
   requested_by: z.string().nullable(),
   created_at: z.string(),
   expires_at: z.string(),
@@ -218,6 +315,15 @@ export const waitQuerySchema = z.strictObject({
 });
 
 export const signatureSchema = z.object({ signature: z.string().regex(/^[0-9a-f]{128}$/) });
+
+/** `POST …/sign` with a PSBT: the same PSBT with this key's signatures added (not finalised unless asked). */
+export const signedPsbtSchema = z.object({
+  psbt: z.string(),
+  signed_inputs: z.array(z.number().int().nonnegative()),
+  /** With `finalize: true`, the raw transaction once every input is complete (else null). */
+  tx_hex: z.string().nullable().optional(),
+});
+export type SignedPsbt = z.infer<typeof signedPsbtSchema>;
 export const signBatchSchema = z.object({ signatures: z.array(z.string().regex(/^[0-9a-f]{128}$/)) });
 
 export const AUDIT_ACTIONS = [
@@ -237,6 +343,9 @@ export const AUDIT_ACTIONS = [
   "intent.deny",
   "intent.expire",
   "policy.update",
+  "action.request",
+  "action.confirm",
+  "action.deny",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

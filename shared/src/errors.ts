@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   "policy_denied",
   "approval_required",
   "limit_reached",
+  "init_data_used",
+  "confirmation_required",
   "intent_expired",
   "intent_decided",
   "test_auth_disabled",

@@ -32,6 +32,11 @@ export const ticketClaimsSchema = z.object({
   /** The sign intent the owner approved, when the ticket came from one. */
   int: z.string().optional(),
   knd: ticketKindSchema.optional(),
+  /**
+   * A PSBT ticket whose identity's policy lets inputs use sighash types other than DEFAULT/ALL:
+   * only then does the signer sign such inputs.
+   */
+  uns: z.boolean().optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });

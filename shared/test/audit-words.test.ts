@@ -21,7 +21,10 @@ describe("activity in words", () => {
   });
 
   it("names payment requests, decisions and policy changes", () => {
-    expect(describeEvent(event("intent.create", { amount_sats: 42_000 }))).toBe("Request to pay 42,000 sats with key 1a2b3c4d…");
+    expect(describeEvent(event("intent.create", { amount_sats: 42_000 }))).toBe("Request to pay 42,000 sats (declared) with key 1a2b3c4d…");
+    expect(describeEvent(event("intent.create", { kind: "psbt", spend_sats: 1_500 }))).toBe("Request to sign a transaction spending 1,500 sats with key 1a2b3c4d…");
+    expect(describeEvent(event("action.request", { kind: "destroy" }))).toBe("Asked to destroy key 1a2b3c4d…, waiting for your confirmation");
+    expect(describeEvent(event("action.confirm", { outcome: "failed" }))).toBe("Confirmed a change to key 1a2b3c4d…, which could no longer be made");
     expect(describeEvent(event("intent.create", {}))).toBe("Request to sign with key 1a2b3c4d…");
     expect(describeEvent({ ...event("intent.approve"), source: "miniapp" })).toBe("Approved a request for key 1a2b3c4d…");
     expect(describeEvent({ ...event("intent.approve"), source: "system" })).toMatch(/automatically/);

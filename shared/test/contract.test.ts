@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { auditQuerySchema, challengeRequestSchema, signBatchRequestSchema, signRequestSchema } from "../src/index.js";
+import { auditQuerySchema, challengeRequestSchema, digestSignRequestSchema, signBatchRequestSchema, signRequestSchema } from "../src/index.js";
 
 describe("the contract's request schemas", () => {
   it("normalise digests and refuse unknown fields", () => {
-    const parsed = signRequestSchema.parse({ digest: `0x${"AB".repeat(32)}`, ticket: "t" });
+    const parsed = digestSignRequestSchema.parse({ digest: `0x${"AB".repeat(32)}`, ticket: "t" });
     expect(parsed.digest).toBe("ab".repeat(32));
     expect(signRequestSchema.safeParse({ digest: "ab".repeat(32), ticket: "t", extra: 1 }).success).toBe(false);
   });

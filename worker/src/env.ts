@@ -1,3 +1,4 @@
+import type { BitcoinNetwork } from "@clw/shared";
 import { z } from "zod";
 
 /** The Worker's bindings, vars and secrets, as configured in wrangler.toml and `wrangler secret put`. */
@@ -33,6 +34,7 @@ export interface Env {
   APPROVAL_INIT_DATA_MAX_AGE_SECONDS?: string;
   INIT_DATA_MAX_AGE_SECONDS?: string;
   EV_API_KEY?: string;
+  BITCOIN_NETWORK?: string;
 }
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -72,6 +74,7 @@ const configSchema = z.object({
   APPROVAL_INIT_DATA_MAX_AGE_SECONDS: seconds(300),
   INIT_DATA_MAX_AGE_SECONDS: seconds(3600),
   EV_API_KEY: z.string().min(1).optional(),
+  BITCOIN_NETWORK: z.enum(["mainnet", "testnet", "signet", "regtest"]).default("mainnet"),
 });
 
 /** Every var and secret the Worker reads, e.g. for tooling that must set or clear each one. */
@@ -109,6 +112,8 @@ export interface Config {
   /** How long Mini App init data stays acceptable after its `auth_date`. */
   initDataMaxAgeSeconds: number;
   evApiKey?: string;
+  /** The Bitcoin network this deployment's PSBTs and addresses are for. */
+  bitcoinNetwork: BitcoinNetwork;
 }
 
 /** Raised when a var or secret is missing or invalid; the message names the variable. */
@@ -170,5 +175,6 @@ export function parseConfig(env: Env): Config {
     approvalInitDataMaxAgeSeconds: v.APPROVAL_INIT_DATA_MAX_AGE_SECONDS,
     initDataMaxAgeSeconds: v.INIT_DATA_MAX_AGE_SECONDS,
     evApiKey: v.EV_API_KEY,
+    bitcoinNetwork: v.BITCOIN_NETWORK,
   };
 }

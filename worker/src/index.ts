@@ -6,12 +6,14 @@ import type { AppEnv } from "./middleware/context.js";
 import { buildDeps, withDeps } from "./middleware/context.js";
 import { limitBody } from "./middleware/input.js";
 import { DIGEST_CRON, runUpkeep, sendDigest } from "./services/upkeep.js";
+import { actionRoutes } from "./routes/actions.js";
 import { auditRoutes } from "./routes/audit.js";
 import { healthRoutes } from "./routes/health.js";
 import { authRoutes } from "./routes/auth.js";
 import { identityRoutes } from "./routes/identities.js";
 import { policyRoutes } from "./routes/policies.js";
 import { signIntentRoutes } from "./routes/sign-intents.js";
+import { sessionRoutes } from "./routes/sessions.js";
 import { signingRoutes } from "./routes/signing.js";
 import { telegramRoutes } from "./routes/telegram.js";
 import { telegramAuthRoutes } from "./routes/telegram-auth.js";
@@ -28,7 +30,7 @@ app.use(
       const allowed = (c.env.ALLOWED_ORIGINS ?? "").split(",").map((o: string) => o.trim());
       return allowed.includes(origin) ? origin : null;
     },
-    allowHeaders: ["Authorization", "Content-Type"],
+    allowHeaders: ["Authorization", "Content-Type", "X-Telegram-Init-Data"],
     allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
     exposeHeaders: ["Retry-After"],
     maxAge: 600,
@@ -41,6 +43,8 @@ app.route("/v1/identities", identityRoutes);
 app.route("/v1/identities", signingRoutes);
 app.route("/v1/identities", policyRoutes);
 app.route("/v1/sign-intents", signIntentRoutes);
+app.route("/v1/actions", actionRoutes);
+app.route("/v1/sessions", sessionRoutes);
 app.route("/v1/audit", auditRoutes);
 app.use("/telegram-webhook", withDeps);
 app.route("/", telegramRoutes);

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "@clw/shared";
+import type { BitcoinNetwork, ErrorCode } from "@clw/shared";
 import { AppError } from "./errors.js";
 
 /** An error answered by (or on the way to) the enclave signer. */
@@ -31,7 +31,7 @@ export interface ImportedKey {
 }
 
 /** Ticket errors the enclave answers, passed through to the client with the same status. */
-const PASS_THROUGH = new Set<ErrorCode>(["invalid_ticket", "ticket_mismatch", "ticket_expired", "ticket_replayed", "key_not_found", "key_exists", "key_conflict", "sealed_key_invalid"]);
+const PASS_THROUGH = new Set<ErrorCode>(["invalid_ticket", "ticket_mismatch", "ticket_expired", "ticket_replayed", "key_not_found", "key_exists", "key_conflict", "sealed_key_invalid", "invalid_psbt"]);
 
 /**
  * The typed client of the enclave's internal API. Every call carries the internal API key
@@ -75,6 +75,8 @@ export function createSignerClient(options: SignerClientOptions) {
       (await post<{ signature: string }>("/v1/keys/sign", { identity_id: identityId, digest, ticket })).signature,
     signBatch: async (identityId: string, items: { digest: string; ticket: string }[]) =>
       (await post<{ signatures: string[] }>("/v1/keys/sign-batch", { identity_id: identityId, items })).signatures,
+    signPsbt: (identityId: string, psbt: string, ticket: string, network: BitcoinNetwork) =>
+      post<{ psbt: string; signed_inputs: number[] }>("/v1/keys/sign-psbt", { identity_id: identityId, psbt, ticket, network }),
     destroy: (identityId: string) => post<{ ok: true; existed: boolean }>("/v1/keys/destroy", { identity_id: identityId }),
     /** `publicKey` is the identity's as D1 knows it: the signer refuses a backup holding another key (409). */
     importKey: (identityId: string, userId: string, sealedKey: string, publicKey: string) =>

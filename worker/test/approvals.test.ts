@@ -20,9 +20,13 @@ async function owner() {
   return { telegramUserId, token, identityId: identity.body.id as string, publicKey: identity.body.public_key as string };
 }
 
-function initData(telegramUserId: number, authDate = new Date(), token = TEST_BOT_TOKEN) {
-  return signInitData({ user: { id: telegramUserId, first_name: "Owner" }, chat_type: "private" }, token, authDate);
+/** Init data of one Mini App launch, opened (`startParam`) for a request or not. */
+function initData(telegramUserId: number, authDate = new Date(), token = TEST_BOT_TOKEN, startParam?: string) {
+  const launch = { user: { id: telegramUserId, first_name: "Owner" }, chat_type: "private" as const, query_id: crypto.randomUUID(), ...(startParam ? { start_param: startParam } : {}) };
+  return signInitData(launch, token, authDate);
 }
+/** Init data of a launch from the request's Review button (`startapp=<id>`). */
+const initDataFor = (telegramUserId: number, intentId: string) => initData(telegramUserId, new Date(), TEST_BOT_TOKEN, intentId);
 
 const api = (method: string, path: string, token: string, body?: unknown, extra = {}) => call(method, path, { token, body, env: { ...withBot(), ...extra } });
 const intent = (o: { token: string; identityId: string }, payment?: Record<string, unknown>, digest = randomDigest()) =>
@@ -40,6 +44,9 @@ describe("policies", () => {
       auto_approve_max_sats: null,
       daily_limit_sats: null,
       allowed_destinations: null,
+      max_fee_sats: null,
+      raw_digests: "allow",
+      allow_unsafe_sighash: false,
     });
     expect((await intent(o, { amount_sats: 5000, destination: ALICE })).status).toBe(201);
     expect((await intent(o)).status).toBe(201);
@@ -70,7 +77,9 @@ describe("payments that need approval", () => {
     expect(pending.body).toMatchObject({ status: "pending_approval", approval_url: expect.stringContaining(pending.body.id) });
     expect(pending.body.ticket).toBeUndefined();
 
-    const message = (await callsFor(env.TEST_TELEGRAM_API_ROOT, o.telegramUserId)).find((c) => c.method === "sendMessage");
+    const message = (await callsFor(env.TEST_TELEGRAM_API_ROOT, o.telegramUserId)).find((c) => c.method === "sendMessage" && String(c.payload.text).includes("Signing request"));
+    expect(message?.payload.text).toContain("its content cannot be checked");
+    expect(message?.payload.text).toContain("declares (not verified)");
     expect(message?.payload.text).toContain("25,000 sats");
     expect(message?.payload.text).toContain(ALICE);
     expect(message?.payload.text).toContain("coffee beans");
@@ -104,27 +113,41 @@ describe("payments that need approval", () => {
     expect(state.body.ticket).toBeUndefined();
   });
 
-  it("leaving the payment out needs approval too; payments within the auto-approve amount pass", async () => {
+  it("the lying agent: a declared payment never auto-approves a raw digest, however small", async () => {
     const o = await owner();
     await setPolicy(o, { require_approval: true, auto_approve_max_sats: 1000 });
     expect((await intent(o)).status).toBe(202);
-    expect((await intent(o, { amount_sats: 1001, destination: ALICE })).status).toBe(202);
-    const auto = await intent(o, { amount_sats: 1000, destination: ALICE });
-    expect(auto.status).toBe(201);
-    expect(auto.body.ticket).toEqual(expect.any(String));
+    // An agent declares 1 sat to an allowed address next to a digest that could be anything.
+    expect((await intent(o, { amount_sats: 1, destination: ALICE })).status).toBe(202);
+    expect((await intent(o, { amount_sats: 1000, destination: ALICE })).status).toBe(202);
     const batch = await api("POST", `/v1/identities/${o.identityId}/sign-batch`, o.token, { digests: [{ digest: randomDigest() }] });
     expect([batch.status, batch.body.code]).toEqual([403, "approval_required"]);
   });
 
+  it("raw_digests: deny refuses every raw digest; approval asks the owner even without require_approval", async () => {
+    const o = await owner();
+    await setPolicy(o, { raw_digests: "deny" });
+    const denied = await intent(o);
+    expect([denied.status, denied.body.code]).toEqual([403, "policy_denied"]);
+    expect(denied.body.error).toContain("PSBT");
+    const batch = await api("POST", `/v1/identities/${o.identityId}/sign-batch`, o.token, { digests: [{ digest: randomDigest() }] });
+    expect([batch.status, batch.body.code]).toEqual([403, "policy_denied"]);
+    const other = await owner();
+    await setPolicy(other, { raw_digests: "approval" });
+    expect((await intent(other)).status).toBe(202);
+  });
+
   it("refuses a destination outside the allowlist, creating nothing", async () => {
     const o = await owner();
-    await setPolicy(o, { allowed_destinations: [ALICE] });
+    const set = await setPolicy(o, { allowed_destinations: [ALICE] });
+    // An allowlist cannot cap a raw digest: setting one made raw digests need the owner.
+    expect(set.body.raw_digests).toBe("approval");
     const before = await intentCount(o.identityId);
     const res = await intent(o, { amount_sats: 10, destination: BOB });
     expect([res.status, res.body.code]).toEqual([403, "policy_denied"]);
     expect(res.body.error).toContain("allowlist");
     expect(await intentCount(o.identityId)).toBe(before);
-    expect((await intent(o, { amount_sats: 10, destination: ALICE })).status).toBe(201);
+    expect((await intent(o, { amount_sats: 10, destination: ALICE })).status).toBe(202);
   });
 
   it("bad payments get a 400 and nothing is created", async () => {
@@ -149,7 +172,8 @@ describe("payments that need approval", () => {
 describe("the daily limit holds under concurrency", () => {
   it("two auto-approved payments that each fit but not both: exactly one gets a ticket", async () => {
     const o = await owner();
-    await setPolicy(o, { daily_limit_sats: 1000 });
+    // Raw digests allowed on purpose: their declared payments still count against the limit.
+    await setPolicy(o, { daily_limit_sats: 1000, raw_digests: "allow" });
     const [a, b] = await Promise.all([intent(o, { amount_sats: 600, destination: ALICE }), intent(o, { amount_sats: 600, destination: ALICE })]);
     expect([a.status, b.status].sort()).toEqual([201, 403]);
     expect(await intentCount(o.identityId)).toBe(1);
@@ -167,7 +191,7 @@ describe("the daily limit holds under concurrency", () => {
 
   it("an approved amount is released when its ticket expires unused", async () => {
     const o = await owner();
-    await setPolicy(o, { daily_limit_sats: 1000 });
+    await setPolicy(o, { daily_limit_sats: 1000, raw_digests: "allow" });
     const first = await intent(o, { amount_sats: 800, destination: ALICE });
     expect(first.status).toBe(201);
     expect((await intent(o, { amount_sats: 800, destination: ALICE })).status).toBe(403);
@@ -196,7 +220,7 @@ describe("attacks on approval fail", () => {
     const pending = await intent(o, { amount_sats: 500, destination: ALICE });
     expect((await api("GET", `/v1/sign-intents/${pending.body.id}`, intruder.token)).status).toBe(404);
     await press(intruder.telegramUserId, `intent:approve:${pending.body.id}`, o.telegramUserId);
-    const viaMiniApp = await api("POST", `/v1/sign-intents/${pending.body.id}/approve`, o.token, { init_data: await initData(intruder.telegramUserId) });
+    const viaMiniApp = await api("POST", `/v1/sign-intents/${pending.body.id}/approve`, o.token, { init_data: await initDataFor(intruder.telegramUserId, pending.body.id) });
     expect(viaMiniApp.status).toBe(403);
     expect((await api("GET", `/v1/sign-intents/${pending.body.id}`, o.token)).body.status).toBe("pending_approval");
   });
@@ -206,14 +230,14 @@ describe("attacks on approval fail", () => {
     await setPolicy(o, { require_approval: true });
     const pending = await intent(o, { amount_sats: 500, destination: ALICE });
     const path = `/v1/sign-intents/${pending.body.id}/approve`;
-    const stale = await initData(o.telegramUserId, new Date(Date.now() - 600_000));
-    const forged = await initData(o.telegramUserId, new Date(), "1:someone-elses-bot-token-entirely");
+    const stale = await initData(o.telegramUserId, new Date(Date.now() - 600_000), TEST_BOT_TOKEN, pending.body.id);
+    const forged = await initData(o.telegramUserId, new Date(), "1:someone-elses-bot-token-entirely", pending.body.id);
     expect((await api("POST", path, o.token, { init_data: stale })).status).toBe(401);
     expect((await api("POST", path, o.token, { init_data: forged })).status).toBe(401);
-    expect((await api("POST", path, o.token, { init_data: (await initData(o.telegramUserId)).replace("Owner", "Mallory") })).status).toBe(401);
-    const ok = await api("POST", path, o.token, { init_data: await initData(o.telegramUserId) });
+    expect((await api("POST", path, o.token, { init_data: (await initDataFor(o.telegramUserId, pending.body.id)).replace("Owner", "Mallory") })).status).toBe(401);
+    const ok = await api("POST", path, o.token, { init_data: await initDataFor(o.telegramUserId, pending.body.id) });
     expect(ok.body).toMatchObject({ status: "approved", decided_via: "miniapp", ticket: expect.any(String) });
-    const twice = await api("POST", path, o.token, { init_data: await initData(o.telegramUserId) });
+    const twice = await api("POST", path, o.token, { init_data: await initDataFor(o.telegramUserId, pending.body.id) });
     expect(twice.status).toBe(409);
   });
 

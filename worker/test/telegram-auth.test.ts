@@ -10,7 +10,8 @@ const withBot = { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: "clw_tes
 /** Init data as Telegram would hand it to the Mini App, signed with `token`. */
 function initDataFor(telegramUserId: number, token = BOT_TOKEN, authDate = new Date()): Promise<string> {
   return sign(
-    { user: { id: telegramUserId, first_name: "Ada", username: "ada" }, query_id: "AAHdF6IQAAAAAN0XohDhrOrc", chat_type: "private" },
+    // Every launch of the Mini App gets init data of its own.
+    { user: { id: telegramUserId, first_name: "Ada", username: "ada" }, query_id: crypto.randomUUID(), chat_type: "private" },
     token,
     authDate,
   );
@@ -59,6 +60,17 @@ describe("POST /v1/auth/telegram", () => {
     expect(second.body.user.id).toBe(first.body.user.id);
     expect(second.body.token).not.toBe(first.body.token);
     expect(await usersWithTelegramId(telegramUserId)).toBe(1);
+  });
+
+  it("signs in once with the same init data: a replay opens no second session", async () => {
+    const telegramUserId = freshTelegramId();
+    const initData = await initDataFor(telegramUserId);
+    const first = await call("POST", "/v1/auth/telegram", { body: { init_data: initData }, env: withBot });
+    expect(first.status).toBe(200);
+    const replay = await call("POST", "/v1/auth/telegram", { body: { init_data: initData }, env: withBot });
+    expect([replay.status, replay.body.code]).toEqual([401, "init_data_used"]);
+    const sessions = await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE user_id = ?").bind(first.body.user.id).first<{ n: number }>();
+    expect(sessions?.n).toBe(1);
   });
 
   it("refuses tampered init data (another user id swapped in after signing)", async () => {

@@ -12,6 +12,12 @@ const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const toggleKeyboard = (identityId: string, policy: Policy) =>
   new InlineKeyboard().text(policy.require_approval ? "Stop asking me" : "Ask me to approve", `policy:approval:${policy.require_approval ? "off" : "on"}:${identityId}`);
 
+/**
+ * A spending rule (daily limit, fee cap, allowlist) cannot cap a raw digest: setting one on a key
+ * that signs raw digests without asking makes raw digests need the owner's approval.
+ */
+const withSpendingRule = (policy: Policy): Policy => (policy.raw_digests === "allow" ? { ...policy, raw_digests: "approval" } : policy);
+
 /** Applies `/policy <key> <setting> <value>` to a policy; a reason string when it does not parse. */
 export function applySetting(policy: Policy, setting: string, value: string): Policy | string {
   const sats = value === "off" ? null : /^\d{1,16}$/.test(value) ? Number(value) : NaN;
@@ -20,14 +26,20 @@ export function applySetting(policy: Policy, setting: string, value: string): Po
       return value === "on" || value === "off" ? { ...policy, require_approval: value === "on" } : "approval takes on or off";
     case "auto":
     case "daily":
+    case "fee": {
       if (Number.isNaN(sats)) return `${setting} takes an amount in sats, or off`;
-      return setting === "auto" ? { ...policy, auto_approve_max_sats: sats } : { ...policy, daily_limit_sats: sats };
+      if (setting === "auto") return { ...policy, auto_approve_max_sats: sats };
+      const next = setting === "daily" ? { ...policy, daily_limit_sats: sats } : { ...policy, max_fee_sats: sats };
+      return sats === null ? next : withSpendingRule(next);
+    }
     case "allow":
       if (value === "any") return { ...policy, allowed_destinations: null };
       if (!parseBitcoinAddress(value)) return "allow takes a valid Bitcoin address, or any";
-      return { ...policy, allowed_destinations: [...new Set([...(policy.allowed_destinations ?? []), value])] };
+      return withSpendingRule({ ...policy, allowed_destinations: [...new Set([...(policy.allowed_destinations ?? []), value])] });
+    case "raw":
+      return value === "allow" || value === "approval" || value === "deny" ? { ...policy, raw_digests: value } : "raw takes allow, approval or deny";
     default:
-      return "settings are approval, auto, daily and allow";
+      return "settings are approval, auto, daily, fee, allow and raw";
   }
 }
 

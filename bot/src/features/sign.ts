@@ -1,4 +1,4 @@
-import { normalizeDigest } from "@clw/shared";
+import { normalizeDigest, type TransactionSummary } from "@clw/shared";
 import { createConversation } from "@grammyjs/conversations";
 import { Composer } from "grammy";
 import type { BotContext, BotConversation, InnerContext } from "../context.js";
@@ -32,18 +32,20 @@ function signConversation(services: BotServices) {
       identityId = picked.callbackQuery.data.slice("sign:pick:".length);
     }
 
+    const chosen = identityId;
     await ctx.reply(t.askDigest(identityId), { parse_mode: "HTML" });
-    const digest = await waitForDigest(conversation);
+    const subject = await waitForSubject(conversation, (psbt) => services.describePsbt(user, chosen, psbt));
 
-    await ctx.reply(t.confirmSign(identityId, digest), { parse_mode: "HTML", reply_markup: confirmSignKeyboard });
+    const question = subject.kind === "digest" ? t.confirmSign(identityId, subject.digest) : t.confirmPsbt(identityId, subject.summary);
+    await ctx.reply(question, { parse_mode: "HTML", reply_markup: confirmSignKeyboard });
     const decision = await conversation.waitForCallbackQuery([CB.confirmSign, CB.cancelSign], { otherwise: (c) => c.reply(t.useButtons) });
     await decision.answerCallbackQuery();
     if (decision.callbackQuery.data === CB.cancelSign) return void (await decision.editMessageText(t.cancelled));
 
-    const chosen = identityId;
-    const result = await conversation.external(async (): Promise<{ signature: string } | { error: string }> => {
+    const result = await conversation.external(async (): Promise<{ said: string[] } | { error: string }> => {
       try {
-        return { signature: await services.signDigest(user, chosen, digest) };
+        if (subject.kind === "digest") return { said: [t.signed(await services.signDigest(user, chosen, subject.digest))] };
+        return { said: t.signedPsbt(await services.signPsbt(user, chosen, subject.psbt)) };
       } catch (error) {
         const message = describeServiceError(error);
         if (!message) throw error;
@@ -51,17 +53,40 @@ function signConversation(services: BotServices) {
       }
     });
     await decision.editMessageReplyMarkup();
-    await ctx.reply("signature" in result ? t.signed(result.signature) : result.error, { parse_mode: "HTML" });
+    for (const text of "said" in result ? result.said : [result.error]) await ctx.reply(text, { parse_mode: "HTML" });
   };
 }
 
-/** Waits until the owner sends a valid digest, explaining what is wrong with each bad one. */
-async function waitForDigest(conversation: BotConversation): Promise<string> {
+type Subject = { kind: "digest"; digest: string } | { kind: "psbt"; psbt: string; summary: TransactionSummary };
+
+/** A PSBT pasted as base64 (its magic bytes `psbt\xff` read `cHNidP8` in base64). */
+const PSBT_PREFIX = "cHNidP8";
+
+/**
+ * Waits until the owner sends a valid digest or a PSBT this key can sign, explaining what is
+ * wrong with each bad one (a PSBT is decoded by the service, so the owner sees what it does).
+ */
+async function waitForSubject(conversation: BotConversation, describe: (psbt: string) => Promise<TransactionSummary>): Promise<Subject> {
   for (;;) {
     const answer = await conversation.waitFor("message:text", { otherwise: (c) => c.reply(t.sendDigestText) });
     const text = answer.message.text.trim();
+    if (text.startsWith(PSBT_PREFIX)) {
+      const psbt = text.replace(/\s+/g, "");
+      const decoded = await conversation.external(async (): Promise<{ summary: TransactionSummary } | { error: string }> => {
+        try {
+          return { summary: await describe(psbt) };
+        } catch (error) {
+          const message = describeServiceError(error);
+          if (!message) throw error;
+          return { error: message };
+        }
+      });
+      if ("summary" in decoded) return { kind: "psbt", psbt, summary: decoded.summary };
+      await answer.reply(decoded.error);
+      continue;
+    }
     const digest = normalizeDigest(text);
-    if (digest) return digest;
+    if (digest) return { kind: "digest", digest };
     await answer.reply(text.startsWith("/") ? t.sendDigestText : t.badDigest(text));
   }
 }

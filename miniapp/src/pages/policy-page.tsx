@@ -1,4 +1,4 @@
-import { type Identity, keyLabel, type Policy } from "@clw/shared";
+import { type Identity, keyLabel, type Policy, isPendingAction } from "@clw/shared";
 import { useState } from "react";
 import { PrimaryButton } from "../components/primary-button.js";
 import { ErrorNotice, Loading } from "../components/status.js";
@@ -65,6 +65,10 @@ function PolicyEditor({ identityId, initial }: { identityId: string; initial: Po
     setSave({ status: "saving" });
     try {
       const saved = await guarded(() => api.setPolicy(identityId, parsed.policy));
+      if (isPendingAction(saved)) {
+        setSave({ status: "failed", message: "Loosening a policy needs you in Telegram: confirm it in the chat." });
+        return haptic.error();
+      }
       setForm(policyToForm(saved));
       setSave({ status: "saved" });
       haptic.success();

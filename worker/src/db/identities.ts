@@ -1,6 +1,7 @@
 import type { Identity } from "@clw/shared";
 import { sql } from "kysely";
 import { insertWhere, type Db } from "./client.js";
+import { POLICY_COLUMNS } from "./policies.js";
 import type { IdentitiesTable } from "./schema.js";
 
 /** Maps a row to the API's identity shape. */
@@ -38,7 +39,7 @@ export async function findIdentityForSession(db: Db, identityId: string, session
     .selectFrom("identities")
     .leftJoin("identity_policies", "identity_policies.identity_id", "identities.id")
     .selectAll("identities")
-    .select(["require_approval", "auto_approve_max_sats", "daily_limit_sats", "allowed_destinations"])
+    .select(POLICY_COLUMNS)
     .select((eb) =>
       eb
         .exists(

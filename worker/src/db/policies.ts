@@ -2,10 +2,29 @@ import type { Policy } from "@clw/shared";
 import type { Db } from "./client.js";
 import type { IdentityPoliciesTable } from "./schema.js";
 
-/** The policy of an identity without a row: the runbook's behaviour, no approval and no limits. */
-export const DEFAULT_POLICY: Policy = { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null };
+/** The policy of a new identity: the runbook's behaviour, no approval, no limits, raw digests sign. */
+export const DEFAULT_POLICY: Policy = {
+  require_approval: false,
+  auto_approve_max_sats: null,
+  daily_limit_sats: null,
+  allowed_destinations: null,
+  max_fee_sats: null,
+  raw_digests: "allow",
+  allow_unsafe_sighash: false,
+};
 
-type PolicyColumns = Pick<IdentityPoliciesTable, "require_approval" | "auto_approve_max_sats" | "daily_limit_sats" | "allowed_destinations">;
+/** The policy columns, as selected beside other rows. */
+export const POLICY_COLUMNS = [
+  "require_approval",
+  "auto_approve_max_sats",
+  "daily_limit_sats",
+  "allowed_destinations",
+  "max_fee_sats",
+  "raw_digests",
+  "allow_unsafe_sighash",
+] as const;
+
+type PolicyColumns = Pick<IdentityPoliciesTable, (typeof POLICY_COLUMNS)[number]>;
 
 /** Maps policy columns (all null when the identity has no row) to a policy. */
 export function toPolicy(row: { [K in keyof PolicyColumns]: PolicyColumns[K] | null } | undefined): Policy {
@@ -15,6 +34,9 @@ export function toPolicy(row: { [K in keyof PolicyColumns]: PolicyColumns[K] | n
     auto_approve_max_sats: row.auto_approve_max_sats,
     daily_limit_sats: row.daily_limit_sats,
     allowed_destinations: row.allowed_destinations === null ? null : (JSON.parse(row.allowed_destinations) as string[]),
+    max_fee_sats: row.max_fee_sats,
+    raw_digests: row.raw_digests ?? "allow",
+    allow_unsafe_sighash: row.allow_unsafe_sighash === 1,
   };
 }
 
@@ -28,6 +50,9 @@ export function upsertPolicyQuery(db: Db, identityId: string, policy: Policy, at
     auto_approve_max_sats: policy.auto_approve_max_sats,
     daily_limit_sats: policy.daily_limit_sats,
     allowed_destinations: policy.allowed_destinations === null ? null : JSON.stringify(policy.allowed_destinations),
+    max_fee_sats: policy.max_fee_sats,
+    raw_digests: policy.raw_digests,
+    allow_unsafe_sighash: policy.allow_unsafe_sighash ? 1 : 0,
     updated_at: at,
   };
   return db

@@ -13,6 +13,8 @@ export interface Database {
   bot_conversations: BotConversationsTable;
   identity_policies: IdentityPoliciesTable;
   sign_intents: SignIntentsTable;
+  init_data_uses: InitDataUsesTable;
+  owner_actions: OwnerActionsTable;
 }
 
 export interface UsersTable {
@@ -45,7 +47,12 @@ export interface SessionsTable {
   created_at: string;
   expires_ms: number;
   revoked_at: string | null;
+  via: SessionVia;
+  client_label: string | null;
 }
+
+/** How a session was opened: a sign-in link approved in Telegram, Mini App init data, or test mode. */
+export type SessionVia = "link" | "miniapp" | "test";
 
 export interface IdentitiesTable {
   id: string;
@@ -99,6 +106,9 @@ export interface IdentityPoliciesTable {
   auto_approve_max_sats: number | null;
   daily_limit_sats: number | null;
   allowed_destinations: string | null;
+  max_fee_sats: number | null;
+  raw_digests: "allow" | "approval" | "deny";
+  allow_unsafe_sighash: number;
   updated_at: string;
 }
 
@@ -122,6 +132,39 @@ export interface SignIntentsTable {
   approved_ms: number | null;
   ticket_nonce: string | null;
   ticket_expires_ms: number | null;
+  telegram_chat_id: number | null;
+  telegram_message_id: number | null;
+  kind: "digest" | "psbt";
+  psbt: string | null;
+  network: string | null;
+  /** The decoded transaction's summary (JSON) for a PSBT. */
+  transaction_summary: string | null;
+  /** 1 when the PSBT uses sighash types other than DEFAULT/ALL (its policy allowed them). */
+  unsafe_sighash: number;
+}
+
+export interface InitDataUsesTable {
+  hash: string;
+  purpose: string;
+  used_ms: number;
+  expires_ms: number;
+}
+
+export type OwnerActionKind = "policy" | "destroy";
+export type OwnerActionStatus = "pending_confirmation" | "confirmed" | "denied" | "expired" | "failed";
+
+export interface OwnerActionsTable {
+  id: string;
+  user_id: string;
+  identity_id: string | null;
+  kind: OwnerActionKind;
+  payload: string;
+  status: OwnerActionStatus;
+  requested_by: string | null;
+  created_at: string;
+  expires_ms: number;
+  decided_at: string | null;
+  decided_via: "chat" | "miniapp" | null;
   telegram_chat_id: number | null;
   telegram_message_id: number | null;
 }

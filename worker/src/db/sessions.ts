@@ -9,7 +9,7 @@ export function insertSessionQuery(db: Db, row: SessionsTable) {
 export async function findLiveSession(db: Db, id: string, nowMs: number) {
   return db
     .selectFrom("sessions")
-    .select(["id", "user_id"])
+    .select(["id", "user_id", "via"])
     .where("id", "=", id)
     .where("revoked_at", "is", null)
     .where("expires_ms", ">", nowMs)
@@ -18,4 +18,22 @@ export async function findLiveSession(db: Db, id: string, nowMs: number) {
 
 export function revokeSessionQuery(db: Db, id: string, at: string) {
   return db.updateTable("sessions").set({ revoked_at: at }).where("id", "=", id).where("revoked_at", "is", null);
+}
+
+/** The user's sessions that are neither revoked nor expired, newest first. */
+export async function listLiveSessions(db: Db, userId: string, nowMs: number) {
+  return db
+    .selectFrom("sessions")
+    .select(["id", "via", "client_label", "created_at", "expires_ms"])
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .where("expires_ms", ">", nowMs)
+    .orderBy("created_at", "desc")
+    .limit(100)
+    .execute();
+}
+
+/** Revokes every live session of the user; returns the ids revoked. */
+export function revokeAllSessionsQuery(db: Db, userId: string, at: string) {
+  return db.updateTable("sessions").set({ revoked_at: at }).where("user_id", "=", userId).where("revoked_at", "is", null).returning("id");
 }

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { unauthorized } from "../errors.js";
 import { admit } from "../services/rate-limit.js";
+import { proveMiniAppPresence, type Presence } from "../services/presence.js";
 import { authenticate, readSessionToken } from "../services/sessions.js";
 import type { AppContext, AppEnv } from "./context.js";
 
@@ -36,3 +37,24 @@ export const requireSessionToken = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   if (c.res.status === 401) refund();
 });
+
+/** Who asked, as the owner's Telegram prompts and the audit trail name the requester. */
+export function requestedBy(c: AppContext): string | null {
+  const { sessionId } = c.get("auth");
+  return sessionId ? `API session ${sessionId.slice(0, 8)}` : null;
+}
+
+/** The header in which the Mini App sends fresh init data to prove the owner is present. */
+export const INIT_DATA_HEADER = "x-telegram-init-data";
+
+/**
+ * The owner's presence for a change that needs it: `miniapp` when the request carries init data
+ * that proves it (see `proveMiniAppPresence`), otherwise `none`.
+ * @throws AppError when init data is sent but proves nothing (stale, used, another account, not a Mini App session).
+ */
+export async function ownerPresence(c: AppContext): Promise<Presence> {
+  const initData = c.req.header(INIT_DATA_HEADER);
+  if (!initData) return "none";
+  await proveMiniAppPresence(c.get("deps"), c.get("auth"), initData, { kind: "action" });
+  return "miniapp";
+}

@@ -23,10 +23,12 @@ export const limitBody = bodyLimit({
 });
 
 /**
- * Parses and validates a JSON body. With `optional`, an empty body counts as `{}`.
+ * Parses and validates a JSON body; `schema` may pick the schema from the parsed value (for a
+ * body that is one of several shapes, so the error names what is wrong with the shape meant).
+ * With `optional`, an empty body counts as `{}`.
  * @throws AppError 400 `invalid_json` / `bad_request` / `invalid_digest` (413 comes from `limitBody`).
  */
-export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S, optional = false): Promise<z.output<S>> {
+export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S | ((value: unknown) => S), optional = false): Promise<z.output<S>> {
   const text = await c.req.text();
   let value: unknown = {};
   if (text.trim() === "") {
@@ -38,7 +40,7 @@ export async function jsonBody<S extends z.ZodType>(c: AppContext, schema: S, op
       throw badRequest("the body is not valid JSON", "invalid_json");
     }
   }
-  const parsed = schema.safeParse(value);
+  const parsed = (typeof schema === "function" ? schema(value) : schema).safeParse(value);
   if (!parsed.success) {
     const digestProblem = parsed.error.issues.some((issue) => issue.path.includes("digest"));
     throw badRequest(describe(parsed.error), digestProblem ? "invalid_digest" : "bad_request");

@@ -1,12 +1,16 @@
 import { createIdentityRequestSchema, restoreRequestSchema } from "@clw/shared";
 import { Hono } from "hono";
 import { AppError } from "../errors.js";
-import { requireSession } from "../middleware/auth.js";
+import { ownerPresence, requestedBy, requireSession } from "../middleware/auth.js";
 import type { AppEnv } from "../middleware/context.js";
 import { identityIdParam, jsonBody } from "../middleware/input.js";
-import { createIdentity, destroyIdentity, getOwnedIdentity, listIdentities, restoreIdentity } from "../services/identities.js";
+import { createIdentity, getOwnedIdentity, listIdentities, restoreIdentity } from "../services/identities.js";
+import { destroyWithOwner } from "../services/owner-changes.js";
 
-/** Identities: list, create, destroy, restore from the sealed backup. */
+/**
+ * Identities: list, create, destroy (with the owner present, or 202 until they confirm in
+ * Telegram), restore from the sealed backup.
+ */
 export const identityRoutes = new Hono<AppEnv>()
   .get("/", requireSession, async (c) => c.json({ items: await listIdentities(c.get("deps"), c.get("auth").userId) }))
   .post("/", requireSession, async (c) => {
@@ -14,9 +18,11 @@ export const identityRoutes = new Hono<AppEnv>()
     return c.json(await createIdentity(c.get("deps"), c.get("auth").userId, "api"), 201);
   })
   .delete("/:id", requireSession, async (c) => {
-    const id = identityIdParam(c);
-    await destroyIdentity(c.get("deps"), c.get("auth").userId, id, "api");
-    return c.json({ ok: true as const });
+    const identityId = identityIdParam(c);
+    const presence = await ownerPresence(c);
+    const change = { userId: c.get("auth").userId, identityId, presence, source: presence === "miniapp" ? ("miniapp" as const) : ("api" as const), requestedBy: requestedBy(c) };
+    const outcome = await destroyWithOwner(c.get("deps"), change);
+    return outcome.status === "done" ? c.json({ ok: true as const }) : c.json(outcome.action, 202);
   })
   .post("/:id/restore", requireSession, async (c) => {
     const id = identityIdParam(c);

@@ -6,7 +6,7 @@ import { requireSession } from "../middleware/auth.js";
 import type { AppContext, AppEnv } from "../middleware/context.js";
 import { jsonBody, queryParams } from "../middleware/input.js";
 import { decideLoadedIntent, getIntentState, intentState, listIntentStates, loadOwnedIntent } from "../services/approvals.js";
-import { verifyInitDataOrThrow } from "../services/init-data.js";
+import { proveMiniAppPresence } from "../services/presence.js";
 
 const decisionSchema = z.strictObject({ init_data: z.string().min(1).max(8192).optional() });
 const listQuerySchema = z.strictObject({ status: z.enum(INTENT_STATUSES).optional() });
@@ -19,8 +19,9 @@ function intentIdParam(c: AppContext): string {
 
 /**
  * Requests that wait for the owner: their status (`?wait=N` holds on up to 25 s), and the
- * owner's decision. Approving needs fresh Mini App init data from the owner's own Telegram
- * account; a bearer token alone (what an agent holds) can never approve.
+ * owner's decision. Deciding needs the owner's Mini App session with fresh init data from their
+ * own Telegram account, opened for this very request and used once; a bearer token alone (what an
+ * agent holds) can never decide.
  */
 export const signIntentRoutes = new Hono<AppEnv>()
   .get("/", requireSession, async (c) => {
@@ -40,8 +41,8 @@ export const signIntentRoutes = new Hono<AppEnv>()
     if (!initData) {
       throw new AppError(403, "approval_required", "deciding needs the owner in Telegram: use the buttons in the chat, or the Mini App inside Telegram");
     }
-    const telegramUserId = await verifyInitDataOrThrow(deps, initData, deps.config.approvalInitDataMaxAgeSeconds);
     const intent = await loadOwnedIntent(deps, c.get("auth").userId, id);
+    const telegramUserId = await proveMiniAppPresence(deps, c.get("auth"), initData, { kind: "approve", intentId: id });
     const { outcome, decided } = await decideLoadedIntent(deps, intent, telegramUserId, approve, "miniapp");
     if (outcome === "not_yours") throw new AppError(403, "forbidden", "only the owner's Telegram account can decide this request");
     if (outcome === "over_limit" || outcome === "not_allowed") throw new AppError(403, "policy_denied", outcome === "over_limit" ? "approving would exceed the daily limit" : "the destination is not on the allowlist");

@@ -1,28 +1,35 @@
-import { signBatchRequestSchema, signIntentRequestSchema, signRequestSchema } from "@clw/shared";
+import { carriesPsbt, digestIntentRequestSchema, digestSignRequestSchema, psbtIntentRequestSchema, psbtSignRequestSchema, signBatchRequestSchema } from "@clw/shared";
 import { Hono } from "hono";
 import { requireSession, requireSessionToken } from "../middleware/auth.js";
 import type { AppEnv } from "../middleware/context.js";
 import { identityIdParam, jsonBody } from "../middleware/input.js";
-import { signWithTicket } from "../services/signatures.js";
-import { createSignIntent, signBatch } from "../services/signing.js";
+import { signPsbtWithTicket, signWithTicket } from "../services/signatures.js";
+import { createSignIntent, signBatch, type SignSubject } from "../services/signing.js";
+
+const intentBody = (body: unknown) => (carriesPsbt(body) ? psbtIntentRequestSchema : digestIntentRequestSchema);
+const signBody = (body: unknown) => (carriesPsbt(body) ? psbtSignRequestSchema : digestSignRequestSchema);
 
 /**
- * Signing: sign-intent applies the identity's policy and issues a single-use ticket (201) or a
- * request for the owner's approval (202); sign and sign-batch make BIP-340 signatures.
+ * Signing: sign-intent applies the identity's policy (to a PSBT's real outputs, or to a raw
+ * digest by its own rule) and issues a single-use ticket (201) or a request for the owner's
+ * approval (202); sign and sign-batch make BIP-340 signatures.
  */
 export const signingRoutes = new Hono<AppEnv>()
   .post("/:id/sign-intent", requireSessionToken, async (c) => {
     const id = identityIdParam(c);
-    const { digest, payment } = await jsonBody(c, signIntentRequestSchema);
+    const body = await jsonBody(c, intentBody);
+    const subject: SignSubject = "psbt" in body ? { kind: "psbt", psbt: body.psbt } : { kind: "digest", digest: body.digest, payment: body.payment };
     const auth = c.get("auth");
     const requestedBy = auth.sessionId ? `API session ${auth.sessionId.slice(0, 8)}` : null;
-    const outcome = await createSignIntent(c.get("deps"), auth, id, { digest, payment, requestedBy }, "api");
+    const outcome = await createSignIntent(c.get("deps"), auth, id, { subject, requestedBy }, "api");
     return outcome.status === "ticket" ? c.json(outcome.intent, 201) : c.json(outcome.pending, 202);
   })
   .post("/:id/sign", requireSessionToken, async (c) => {
     const id = identityIdParam(c);
-    const { digest, ticket } = await jsonBody(c, signRequestSchema);
-    return c.json({ signature: await signWithTicket(c.get("deps"), c.get("auth"), id, digest, ticket, "api") });
+    const body = await jsonBody(c, signBody);
+    const deps = c.get("deps");
+    if ("psbt" in body) return c.json(await signPsbtWithTicket(deps, c.get("auth"), id, body.psbt, body.ticket, body.finalize ?? false, "api"));
+    return c.json({ signature: await signWithTicket(deps, c.get("auth"), id, body.digest, body.ticket, "api") });
   })
   .post("/:id/sign-batch", requireSession, async (c) => {
     const id = identityIdParam(c);

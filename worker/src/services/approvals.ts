@@ -1,41 +1,52 @@
 import type { IntentDecision } from "@clw/bot";
-import type { IntentState, Payment, PendingIntent } from "@clw/shared";
+import type { IntentState, Payment, PendingIntent, Policy, TransactionSummary } from "@clw/shared";
+import { runBatch } from "../db/client.js";
 import { findPolicy } from "../db/policies.js";
 import type { SignIntentsTable } from "../db/schema.js";
-import { approveIntent, denyIntent, expireIntent, findIntentWithOwner, insertPendingIntentWithinCap, listIntents, paymentOf } from "../db/sign-intents.js";
+import { approveIntent, denyIntent, expireIntent, findIntentWithOwner, insertPendingIntentWithinCap, insertReservedIntentQuery, listIntents } from "../db/sign-intents.js";
 import { AppError } from "../errors.js";
-import { recordAudit } from "./audit.js";
+import { auditIfExistsQuery, logAudit, recordAudit, type AuditInput } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
+import { intentFields, transactionOf } from "./intent-view.js";
 import { approvalUrl, notifyOwner, showOutcome } from "./notify.js";
+import { evaluateDigest, evaluateTransaction } from "./policy-rules.js";
+import { dailyLimitDenied } from "./policies.js";
 import { randomToken } from "./random.js";
 import { mintTicket } from "./tokens.js";
 
-export interface NewRequest {
-  identityId: string;
-  userId: string;
-  ownerTelegramId: number;
+/** What a request signs, prepared for the policy and the records (see `createSignIntent`). */
+export interface IntentSubject {
+  kind: "digest" | "psbt";
+  /** The raw digest, or a PSBT's binding (what its ticket is bound to). */
   digest: string;
   digestHash: string;
-  payment: Payment | undefined;
-  requestedBy: string | null;
+  /** A raw digest's declared payment (a claim). */
+  payment: Payment | null;
+  /** A PSBT's decoded transaction. */
+  transaction: TransactionSummary | null;
+  psbt: string | null;
+  /** What counts against the daily limit: a declared payment's amount or a transaction's spend. */
+  amountSats: number | null;
+  /** The PSBT uses sighash types other than DEFAULT/ALL (its policy allowed them). */
+  unsafeSighash: boolean;
 }
 
-/** Records a request that waits for the owner, audits it and tells the owner in Telegram. */
-export async function createPendingIntent(deps: Deps, request: NewRequest, source: Source): Promise<PendingIntent> {
-  const now = deps.now();
-  const row: SignIntentsTable = {
-    id: crypto.randomUUID(),
-    identity_id: request.identityId,
-    user_id: request.userId,
-    digest: request.digest,
-    digest_hash: request.digestHash,
-    status: "pending_approval",
-    amount_sats: request.payment?.amount_sats ?? null,
-    destination: request.payment?.destination ?? null,
-    memo: request.payment?.memo ?? null,
-    requested_by: request.requestedBy,
-    created_at: new Date(now).toISOString(),
-    expires_ms: now + deps.config.approvalTtlSeconds * 1000,
+/** A sign intent row for a subject, in `status`, with everything else unset. */
+function intentRow(deps: Deps, r: { id: string; identityId: string; userId: string; subject: IntentSubject; requestedBy: string | null; nowMs: number }, status: SignIntentsTable["status"]): SignIntentsTable {
+  const { subject } = r;
+  return {
+    id: r.id,
+    identity_id: r.identityId,
+    user_id: r.userId,
+    digest: subject.digest,
+    digest_hash: subject.digestHash,
+    status,
+    amount_sats: subject.amountSats || null,
+    destination: subject.payment?.destination ?? null,
+    memo: subject.payment?.memo ?? null,
+    requested_by: r.requestedBy,
+    created_at: new Date(r.nowMs).toISOString(),
+    expires_ms: r.nowMs + deps.config.approvalTtlSeconds * 1000,
     decided_at: null,
     decided_via: null,
     approved_ms: null,
@@ -43,24 +54,83 @@ export async function createPendingIntent(deps: Deps, request: NewRequest, sourc
     ticket_expires_ms: null,
     telegram_chat_id: null,
     telegram_message_id: null,
+    kind: subject.kind,
+    psbt: subject.psbt,
+    network: subject.transaction?.network ?? null,
+    transaction_summary: subject.transaction ? JSON.stringify(subject.transaction) : null,
+    unsafe_sighash: subject.unsafeSighash ? 1 : 0,
   };
+}
+
+/** What the audit trail keeps of a request: its id, and what it pays or spends (never the PSBT itself). */
+function intentMetadata(row: SignIntentsTable, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const transaction = transactionOf(row);
+  const what = transaction ? { kind: "psbt", txid: transaction.txid, spend_sats: transaction.spend_sats, fee_sats: transaction.fee_sats } : { kind: "digest", ...(row.amount_sats !== null ? { amount_sats: row.amount_sats, destination: row.destination, declared: true } : {}) };
+  return { intent: row.id, ...what, ...extra };
+}
+
+export interface NewRequest {
+  identityId: string;
+  userId: string;
+  ownerTelegramId: number;
+  subject: IntentSubject;
+  requestedBy: string | null;
+}
+
+/**
+ * Records a request that waits for the owner (within the per-user cap), audits it and tells the
+ * owner in Telegram.
+ * @throws AppError 429 `limit_reached` when too many requests already wait.
+ */
+export async function createPendingIntent(deps: Deps, request: NewRequest, source: Source): Promise<PendingIntent> {
+  const now = deps.now();
+  const row = intentRow(deps, { ...request, id: crypto.randomUUID(), nowMs: now }, "pending_approval");
   const cap = deps.config.caps.pendingRequestsPerUser;
   if (!(await insertPendingIntentWithinCap(deps.dbh.db, row, cap, now))) {
     throw new AppError(429, "limit_reached", `${cap} requests already wait for the owner's decision; try again once they are decided or expired`);
   }
-  await recordAudit(deps, { action: "intent.create", userId: request.userId, identityId: request.identityId, source, metadata: { intent: row.id, ...(request.payment ?? {}), requested_by: request.requestedBy } });
+  await recordAudit(deps, { action: "intent.create", userId: request.userId, identityId: request.identityId, source, metadata: intentMetadata(row, { requested_by: request.requestedBy }) });
   notifyOwner(deps, row, request.ownerTelegramId);
-  return { id: row.id, status: "pending_approval", expires_at: new Date(row.expires_ms).toISOString(), approval_url: approvalUrl(deps, row.id) };
+  const pending: PendingIntent = { id: row.id, status: "pending_approval", expires_at: new Date(row.expires_ms).toISOString(), approval_url: approvalUrl(deps, row.id) };
+  return request.subject.transaction ? { ...pending, transaction: request.subject.transaction } : pending;
+}
+
+export interface AllowedIntent {
+  intentId: string;
+  nonce: string;
+  identityId: string;
+  userId: string;
+  subject: IntentSubject;
+  requestedBy: string | null;
+  policy: Policy;
+  nowMs: number;
 }
 
 /**
- * The owner's decision on a pending request, proven by their Telegram account (a callback
- * through the verified webhook, or fresh Mini App init data). Approval reserves the amount
- * atomically against the daily limit and starts the ticket's lifetime.
+ * Records a request the policy allows outright (a transaction, or a declared payment), reserving
+ * its amount only if it fits the daily limit, with its audit events, in one D1 batch.
+ * @throws AppError 403 `policy_denied` when the limit would be exceeded.
  */
-export async function decideIntent(deps: Deps, intentId: string, telegramUserId: number, approve: boolean, via: "chat" | "miniapp"): Promise<Decision> {
-  const intent = await findIntentWithOwner(deps.dbh.db, intentId);
-  return intent ? decideLoadedIntent(deps, intent, telegramUserId, approve, via) : { outcome: "gone" };
+export async function recordAllowedIntent(deps: Deps, a: AllowedIntent, source: Source): Promise<void> {
+  const row = intentRow(deps, { id: a.intentId, identityId: a.identityId, userId: a.userId, subject: a.subject, requestedBy: a.requestedBy, nowMs: a.nowMs }, "approved");
+  const ticketExpiresMs = a.nowMs + deps.config.ticketTtlSeconds * 1000;
+  Object.assign(row, { expires_ms: ticketExpiresMs, decided_at: row.created_at, decided_via: "policy", approved_ms: a.nowMs, ticket_nonce: a.nonce, ticket_expires_ms: ticketExpiresMs });
+  const metadata = intentMetadata(row, { via: "policy" });
+  const events: AuditInput[] = [
+    { action: "intent.create", userId: a.userId, identityId: a.identityId, source, metadata },
+    { action: "intent.approve", userId: a.userId, identityId: a.identityId, source: "system", metadata },
+  ];
+  const [reserved] = await runBatch(deps.dbh, [insertReservedIntentQuery(row, a.nowMs), ...events.map((e) => auditIfExistsQuery(e, a.nowMs, a.intentId))]);
+  if (!reserved?.length) throw dailyLimitDenied(a.policy.daily_limit_sats);
+  for (const event of events) logAudit(event, a.nowMs);
+}
+
+/** Whether the identity's current policy still lets this request through at all (it may have changed since). */
+function stillAllowed(policy: Policy, intent: SignIntentsTable): boolean {
+  const transaction = transactionOf(intent);
+  const payment = intent.destination && intent.amount_sats ? { amount_sats: intent.amount_sats, destination: intent.destination } : undefined;
+  const verdict = transaction ? evaluateTransaction(policy, transaction, true) : evaluateDigest(policy, payment, true);
+  return verdict.kind !== "deny";
 }
 
 export interface Decision {
@@ -71,6 +141,16 @@ export interface Decision {
 
 type IntentWithOwner = SignIntentsTable & { owner_telegram_id: number };
 
+/**
+ * The owner's decision on a pending request, proven by their Telegram account (a callback
+ * through the verified webhook, or fresh Mini App init data). Approval re-checks the current
+ * policy, reserves the amount atomically against the daily limit and starts the ticket's lifetime.
+ */
+export async function decideIntent(deps: Deps, intentId: string, telegramUserId: number, approve: boolean, via: "chat" | "miniapp"): Promise<Decision> {
+  const intent = await findIntentWithOwner(deps.dbh.db, intentId);
+  return intent ? decideLoadedIntent(deps, intent, telegramUserId, approve, via) : { outcome: "gone" };
+}
+
 /** `decideIntent` for a request already read (with its owner's Telegram account). */
 export async function decideLoadedIntent(deps: Deps, intent: IntentWithOwner, telegramUserId: number, approve: boolean, via: "chat" | "miniapp"): Promise<Decision> {
   const { db } = deps.dbh;
@@ -79,8 +159,7 @@ export async function decideLoadedIntent(deps: Deps, intent: IntentWithOwner, te
   const at = new Date(now).toISOString();
   let decided: SignIntentsTable | undefined;
   if (approve) {
-    const policy = await findPolicy(db, intent.identity_id);
-    if (intent.destination && policy.allowed_destinations && !policy.allowed_destinations.includes(intent.destination)) return { outcome: "not_allowed" };
+    if (!stillAllowed(await findPolicy(db, intent.identity_id), intent)) return { outcome: "not_allowed" };
     const ticketExpiresMs = now + deps.config.ticketTtlSeconds * 1000;
     decided = await approveIntent(db, { id: intent.id, via, at, nowMs: now, ticketNonce: randomToken(16), ticketExpiresMs });
     if (!decided && intent.status === "pending_approval" && intent.expires_ms > now) return { outcome: "over_limit" };
@@ -115,19 +194,10 @@ async function refresh(deps: Deps, intent: SignIntentsTable): Promise<SignIntent
 
 /** The API's view of a request; the ticket is handed over while approved and unused. */
 export async function intentState(deps: Deps, intent: SignIntentsTable): Promise<IntentState> {
-  const state: IntentState = {
-    id: intent.id,
-    identity_id: intent.identity_id,
-    status: intent.status,
-    digest_hash: intent.digest_hash,
-    payment: paymentOf(intent),
-    requested_by: intent.requested_by,
-    created_at: intent.created_at,
-    expires_at: new Date(intent.expires_ms).toISOString(),
-    decided_via: intent.decided_via,
-  };
+  const state: IntentState = intentFields(intent);
   if (intent.status === "approved" && intent.ticket_nonce && intent.ticket_expires_ms) {
-    const claims = { sub: intent.user_id, iid: intent.identity_id, dgh: intent.digest_hash, scope: "sign" as const, jti: intent.ticket_nonce, int: intent.id };
+    const kind = intent.kind === "psbt" ? { knd: "psbt" as const, ...(intent.unsafe_sighash ? { uns: true } : {}) } : {};
+    const claims = { sub: intent.user_id, iid: intent.identity_id, dgh: intent.digest_hash, scope: "sign" as const, jti: intent.ticket_nonce, int: intent.id, ...kind };
     const iat = Math.floor((intent.approved_ms ?? deps.now()) / 1000);
     state.ticket = await mintTicket(claims, deps.config.ticketSecret, Math.floor(intent.ticket_expires_ms / 1000) - iat, iat * 1000);
     state.ticket_expires_at = new Date(intent.ticket_expires_ms).toISOString();
@@ -169,4 +239,3 @@ export async function listIntentStates(deps: Deps, userId: string, status: SignI
   const fresh = await Promise.all(rows.map((row) => refresh(deps, row)));
   return Promise.all(fresh.filter((row) => !status || row.status === status).map((row) => intentState(deps, row)));
 }
-

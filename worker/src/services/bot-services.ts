@@ -9,10 +9,16 @@ import { admit } from "./rate-limit.js";
 import { createIdentity, destroyIdentity, listIdentities } from "./identities.js";
 import { ensureUser } from "./users.js";
 import { decideIntent } from "./approvals.js";
-import { getPolicy, setPolicy } from "./policies.js";
+import { findPolicy } from "../db/policies.js";
+import { getOwnedIdentity } from "./identities.js";
+import { decideOwnerAction } from "./owner-actions.js";
+import { changePolicy } from "./owner-changes.js";
+import { getPolicy } from "./policies.js";
+import { analyzeForPolicy } from "./psbt.js";
+import { listSessions, revokeAllSessions } from "./sessions.js";
 import { decideSignIn, openSignIn } from "./sign-in.js";
-import { signWithTicket } from "./signatures.js";
-import { createSignIntent } from "./signing.js";
+import { signPsbtWithTicket, signWithTicket } from "./signatures.js";
+import { createSignIntent, type SignSubject } from "./signing.js";
 
 /** How long a bot conversation's state is kept without a new message. */
 export const CONVERSATION_TTL_MS = 15 * 60_000;
@@ -51,17 +57,39 @@ export function createBotServices(deps: Deps, conversations: ConversationStorage
     createIdentity: (user) => createIdentity(deps, user.id, "telegram"),
     destroyIdentity: (user, identityId) => destroyIdentity(deps, user.id, identityId, "telegram"),
     signDigest: async (user, identityId, digest) => {
-      const outcome = await createSignIntent(deps, asActor(user), identityId, { digest, ownerPresent: true }, "telegram");
-      if (outcome.status !== "ticket") throw new Error("the owner's own request cannot wait for approval");
-      return signWithTicket(deps, asActor(user), identityId, digest, outcome.intent.ticket, "telegram");
+      const ticket = await ownTicket(deps, user, identityId, { kind: "digest", digest });
+      return signWithTicket(deps, asActor(user), identityId, digest, ticket, "telegram");
+    },
+    describePsbt: async (user, identityId, psbt) => {
+      const identity = await getOwnedIdentity(deps, user.id, identityId);
+      const policy = await findPolicy(deps.dbh.db, identityId);
+      return analyzeForPolicy(psbt, identity.public_key, deps.config.bitcoinNetwork, policy.allow_unsafe_sighash).summary;
+    },
+    signPsbt: async (user, identityId, psbt) => {
+      const ticket = await ownTicket(deps, user, identityId, { kind: "psbt", psbt });
+      return signPsbtWithTicket(deps, asActor(user), identityId, psbt, ticket, true, "telegram");
     },
     recentAudit: (user, limit) => listAuditEvents(deps.dbh.db, user.id, limit, 0),
     openSignIn: (code, telegramUserId) => openSignIn(deps, code, telegramUserId),
     decideSignIn: (challengeId, telegramUserId, approve) => decideSignIn(deps, challengeId, telegramUserId, approve),
     decideIntent: async (intentId, telegramUserId, approve) => (await decideIntent(deps, intentId, telegramUserId, approve, "chat")).outcome,
     getPolicy: (user, identityId) => getPolicy(deps, user.id, identityId),
-    setPolicy: (user, identityId, policy) => setPolicy(deps, user.id, identityId, policy, "telegram"),
+    setPolicy: async (user, identityId, policy) => {
+      const outcome = await changePolicy(deps, { userId: user.id, identityId, presence: "chat", source: "telegram", requestedBy: null }, policy);
+      if (outcome.status !== "done") throw new Error("a change the owner makes in chat never waits for their confirmation");
+      return outcome.result;
+    },
+    decideOwnerAction: (actionId, telegramUserId, confirm) => decideOwnerAction(deps, actionId, telegramUserId, confirm),
+    listSessions: (user) => listSessions(deps, user.id, null),
+    revokeAllSessions: (user) => revokeAllSessions(deps, user.id, "telegram"),
   };
+}
+
+/** A ticket for the owner's own request in chat: they are present, so it never waits for approval. */
+async function ownTicket(deps: Deps, user: BotUser, identityId: string, subject: SignSubject): Promise<string> {
+  const outcome = await createSignIntent(deps, asActor(user), identityId, { subject, ownerPresent: true }, "telegram");
+  if (outcome.status !== "ticket") throw new Error("the owner's own request cannot wait for approval");
+  return outcome.intent.ticket;
 }
 
 export interface ConversationStorage extends VersionedStateStorage<string, unknown> {

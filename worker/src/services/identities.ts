@@ -64,20 +64,23 @@ export async function createIdentity(deps: Deps, userId: string, source: Source)
 }
 
 /**
- * Destroys the key in the enclave first (so a failure there changes nothing), then marks
- * the identity destroyed and deletes its sealed backup: the key cannot come back.
+ * Destroys an identity so that it stays destroyed: first, in one D1 batch, it is marked
+ * destroyed (from then on no ticket for it is consumed and no restore imports it) and its sealed
+ * backup is deleted (nothing can bring the key back), with the audit event; then the enclave
+ * wipes the key and remembers the identity, refusing to import it again. If the enclave cannot be
+ * reached, the identity is destroyed all the same: the key it still holds in memory can sign
+ * nothing, and it is gone at the enclave's next restart.
+ * @throws AppError 404/403 for the identity, 409 `identity_not_active` when already destroyed.
  */
 export async function destroyIdentity(deps: Deps, userId: string, identityId: string, source: Source): Promise<void> {
   const { db } = deps.dbh;
   await getOwnedIdentity(deps, userId, identityId);
-  await deps.signer.destroy(identityId);
   const now = deps.now();
-  const destroyed = await destroyIdentityQuery(db, identityId, new Date(now).toISOString()).executeTakeFirst();
-  if (!destroyed) throw new AppError(409, "identity_not_active", "this identity has been destroyed");
-  await runBatch(deps.dbh, [
-    deleteKeyBackupQuery(db, identityId),
-    auditQuery(db, { action: "identity.destroy", userId, identityId, source }, now),
-  ]);
+  const event: AuditInput = { action: "identity.destroy", userId, identityId, source };
+  const [destroyed] = await runBatch(deps.dbh, [destroyIdentityQuery(db, identityId, new Date(now).toISOString()), auditIfChangedQuery(event, now), deleteKeyBackupQuery(db, identityId)]);
+  if (!destroyed?.length) throw new AppError(409, "identity_not_active", "this identity has been destroyed");
+  logAudit(event, now);
+  await deps.signer.destroy(identityId).catch((error: unknown) => console.error(`signer could not wipe destroyed identity ${identityId}`, error));
 }
 
 /**
@@ -93,6 +96,12 @@ export async function restoreIdentity(deps: Deps, identity: IdentitiesTable, sou
   const restored = await deps.signer.importKey(identity.id, identity.user_id, backup.sealed_key, identity.public_key);
   if (restored.public_key !== identity.public_key) {
     throw new AppError(409, "key_conflict", "the sealed backup does not match this identity's public key");
+  }
+  // A destroy may have run while the backup travelled to the signer: D1 is the truth, and a key it
+  // no longer calls active is wiped again at once.
+  if ((await findIdentity(deps.dbh.db, identity.id))?.status !== "active") {
+    await deps.signer.destroy(identity.id).catch(() => undefined);
+    throw new AppError(409, "identity_not_active", "this identity has been destroyed");
   }
   await auditQuery(
     deps.dbh.db,

@@ -3,6 +3,7 @@ import { isExpiredError, validate } from "@telegram-apps/init-data-node/web";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import type { Deps } from "./deps.js";
+import { claimInitDataUse } from "../db/init-data-uses.js";
 import { openSession } from "./sessions.js";
 import { ensureUser } from "./users.js";
 
@@ -26,12 +27,18 @@ const telegramUserSchema = z.object({ id: z.number().int().positive().max(Number
 /** Tolerance for a client clock slightly ahead of Telegram's. */
 const FUTURE_SKEW_SECONDS = 60;
 
+/** What genuine init data vouches for: the Telegram user, and the start param the Mini App was opened with. */
+export interface InitDataProof {
+  telegramUserId: number;
+  startParam: string | null;
+}
+
 /**
  * Checks raw Mini App init data against the bot token (HMAC-SHA256 per Telegram's spec) and the
- * freshness bound, and returns the Telegram user id it vouches for.
+ * freshness bound, and returns what it vouches for.
  * @throws InitDataInvalidError, InitDataExpiredError, InitDataUserMissingError.
  */
-export async function verifyInitData(raw: string, botToken: string, maxAgeSeconds: number, nowMs: number): Promise<number> {
+export async function verifyInitData(raw: string, botToken: string, maxAgeSeconds: number, nowMs: number): Promise<InitDataProof> {
   try {
     await validate(raw, botToken, { expiresIn: maxAgeSeconds });
   } catch (error) {
@@ -49,25 +56,42 @@ export async function verifyInitData(raw: string, botToken: string, maxAgeSecond
   }
   const parsed = telegramUserSchema.safeParse(user);
   if (!parsed.success) throw new InitDataUserMissingError("the init data names no Telegram user");
-  return parsed.data.id;
+  return { telegramUserId: parsed.data.id, startParam: params.get("start_param") };
 }
 
 /**
- * Signs the owner in from the Mini App: validates the init data, then finds or creates the user
- * and opens a session. Nothing is written unless the init data is genuine and fresh.
- * @throws AppError 503 `misconfigured` without a bot token; 401 `unauthorized` for bad init data.
+ * Signs the owner in from the Mini App: validates the init data and spends it (init data signs
+ * in once), then finds or creates the user and opens a Mini App session. Nothing else is written
+ * unless the init data is genuine, fresh and unused.
+ * @throws AppError 503 `misconfigured` without a bot token; 401 `unauthorized` for bad or used init data.
  */
 export async function signInWithInitData(deps: Deps, initData: string): Promise<Session> {
-  const telegramUserId = await verifyInitDataOrThrow(deps, initData, deps.config.initDataMaxAgeSeconds);
+  const { telegramUserId } = await verifyInitDataOrThrow(deps, initData, deps.config.initDataMaxAgeSeconds);
+  await spendInitData(deps, initData, "signin", deps.config.initDataMaxAgeSeconds);
   const user = await ensureUser(deps, telegramUserId, "miniapp");
-  return openSession(deps, user, "miniapp", null);
+  return openSession(deps, user, "miniapp", { challengeId: null, via: "miniapp", clientLabel: null });
 }
 
 /**
- * The Telegram user that genuine init data, no older than `maxAgeSeconds`, vouches for.
+ * Records that this init data was used for `purpose`; each proves presence once per purpose
+ * (until it could no longer be fresh, after which it is refused as stale anyway).
+ * @throws AppError 401 `init_data_used` when it was used for this purpose before.
+ */
+export async function spendInitData(deps: Deps, initData: string, purpose: "signin" | "approve" | "action", maxAgeSeconds: number): Promise<void> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(initData)));
+  const hash = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  const now = deps.now();
+  const expiresMs = now + (maxAgeSeconds + FUTURE_SKEW_SECONDS) * 1000;
+  if (!(await claimInitDataUse(deps.dbh.db, hash, purpose, now, expiresMs))) {
+    throw new AppError(401, "init_data_used", "this Telegram proof was already used; reopen the Mini App from Telegram");
+  }
+}
+
+/**
+ * What genuine init data, no older than `maxAgeSeconds`, vouches for.
  * @throws AppError 503 `misconfigured` without a bot token; 401 `unauthorized` for bad init data.
  */
-export async function verifyInitDataOrThrow(deps: Deps, initData: string, maxAgeSeconds: number): Promise<number> {
+export async function verifyInitDataOrThrow(deps: Deps, initData: string, maxAgeSeconds: number): Promise<InitDataProof> {
   const { botToken } = deps.config.telegram;
   if (!botToken) throw new AppError(503, "misconfigured", "Telegram init data cannot be checked: set TELEGRAM_BOT_TOKEN");
   try {

@@ -49,7 +49,9 @@ export function createRateCounter(kv: KVNamespace, now: () => number) {
           const entry = counter(key, t);
           if (t - entry.readAt < SYNC_MS) return;
           entry.readAt = t;
-          entry.count = Math.max(entry.count, Number(await kv.get(key)) || 0);
+          const stored = Number(await kv.get(key)) || 0;
+          // Read the count only now: other requests may have counted while KV answered.
+          entry.count = Math.max(entry.count, stored);
         }),
       );
     },

@@ -1,7 +1,7 @@
-import type { Session } from "@clw/shared";
+import type { Session, SessionInfo } from "@clw/shared";
 import { runBatch } from "../db/client.js";
-import type { UsersTable } from "../db/schema.js";
-import { findLiveSession, insertSessionQuery, revokeSessionQuery } from "../db/sessions.js";
+import type { SessionVia, UsersTable } from "../db/schema.js";
+import { findLiveSession, insertSessionQuery, listLiveSessions, revokeAllSessionsQuery, revokeSessionQuery } from "../db/sessions.js";
 import { AppError } from "../errors.js";
 import { auditQuery } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
@@ -18,8 +18,15 @@ export interface AuthContext {
   sessionId: string | null;
 }
 
+/** Where a session comes from: the challenge it was exchanged for, how, and the requester's label. */
+export interface SessionOrigin {
+  challengeId: string | null;
+  via: SessionVia;
+  clientLabel: string | null;
+}
+
 /** Opens a session for the user and signs its token. */
-export async function openSession(deps: Deps, user: UsersTable, source: Source, challengeId: string | null): Promise<Session> {
+export async function openSession(deps: Deps, user: UsersTable, source: Source, origin: SessionOrigin): Promise<Session> {
   const { db } = deps.dbh;
   const now = deps.now();
   const ttl = deps.config.sessionTtlSeconds;
@@ -28,12 +35,14 @@ export async function openSession(deps: Deps, user: UsersTable, source: Source, 
     insertSessionQuery(db, {
       id: sessionId,
       user_id: user.id,
-      challenge_id: challengeId,
+      challenge_id: origin.challengeId,
       created_at: new Date(now).toISOString(),
       expires_ms: now + ttl * 1000,
       revoked_at: null,
+      via: origin.via,
+      client_label: origin.clientLabel,
     }),
-    auditQuery(db, { action: "session.create", userId: user.id, source, metadata: { session: sessionId.slice(0, 8) } }, now),
+    auditQuery(db, { action: "session.create", userId: user.id, source, metadata: { session: sessionId.slice(0, 8), via: origin.via } }, now),
   ]);
   const token = await mintSessionToken({ sub: user.id, jti: sessionId }, deps.config.sessionSecret, ttl, now);
   return { token, expires_in: ttl, user: toApiUser(user) };
@@ -78,4 +87,29 @@ export async function revokeSession(deps: Deps, auth: AuthContext, source: Sourc
     revokeSessionQuery(db, auth.sessionId, new Date(now).toISOString()),
     auditQuery(db, { action: "session.revoke", userId: auth.userId, source, metadata: { session: auth.sessionId.slice(0, 8) } }, now),
   ]);
+}
+
+/** The user's live sessions (ids shortened, as the audit trail names them), the caller's marked. */
+export async function listSessions(deps: Deps, userId: string, currentSessionId: string | null): Promise<SessionInfo[]> {
+  const rows = await listLiveSessions(deps.dbh.db, userId, deps.now());
+  return rows.map((row) => ({
+    id: row.id.slice(0, 8),
+    via: row.via,
+    client_label: row.client_label,
+    created_at: row.created_at,
+    expires_at: new Date(row.expires_ms).toISOString(),
+    current: row.id === currentSessionId,
+  }));
+}
+
+/** Signs the user out everywhere: every live session is revoked at once (tightening needs no presence). */
+export async function revokeAllSessions(deps: Deps, userId: string, source: Source): Promise<number> {
+  const { db } = deps.dbh;
+  const now = deps.now();
+  const at = new Date(now).toISOString();
+  const [revoked] = await runBatch(deps.dbh, [
+    revokeAllSessionsQuery(db, userId, at),
+    auditQuery(db, { action: "session.revoke", userId, source, metadata: { all: true } }, now),
+  ]);
+  return revoked?.length ?? 0;
 }

@@ -74,7 +74,7 @@ export async function verifyChallenge(deps: Deps, challengeId: string, source: S
         ? await ensureUser(deps, consumed.telegram_user_id, source)
         : undefined;
   if (!user) throw new AppError(404, "not_found", "unknown, expired or already used challenge");
-  const session = await openSession(deps, user, source, challengeId);
+  const session = await openSession(deps, user, source, { challengeId, via: deps.testMode ? "test" : "link", clientLabel: consumed!.client_label });
   return { status: "approved", ...session };
 }
 

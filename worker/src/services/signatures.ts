@@ -1,4 +1,5 @@
-import { digestHash } from "@clw/shared";
+import { digestHash, type SignedPsbt } from "@clw/shared";
+import { finalizePsbt } from "@clw/shared/psbt";
 import { runBatch } from "../db/client.js";
 import { findIdentity } from "../db/identities.js";
 import { markIntentUsedQuery } from "../db/sign-intents.js";
@@ -9,6 +10,7 @@ import { auditIfChangedQuery, logAudit, recordAudit, type AuditInput } from "./a
 import type { Deps, Source } from "./deps.js";
 import { getOwnedIdentity, restoreIdentity } from "./identities.js";
 import { admit } from "./rate-limit.js";
+import { analyzeForPolicy } from "./psbt.js";
 import { assertLiveSession, type AuthContext } from "./sessions.js";
 import { verifyTicket } from "./tokens.js";
 
@@ -75,7 +77,7 @@ async function explainRefusal(deps: Deps, auth: AuthContext, identityId: string,
 export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: string, digest: string, ticket: string, source: Source): Promise<string> {
   const claims = await verifyTicket(ticket, deps.config.ticketSecret, deps.config.previousTicketSecret);
   const hash = digestHash(digest);
-  if (claims.iid !== identityId || claims.dgh !== hash || claims.sub !== auth.userId) {
+  if (claims.iid !== identityId || claims.dgh !== hash || claims.sub !== auth.userId || claims.knd === "psbt") {
     throw new AppError(403, "ticket_mismatch", "this ticket was issued for another identity, owner or digest");
   }
   const nonces = [{ nonce: claims.jti, expiresMs: claims.exp * 1000 }];
@@ -83,6 +85,36 @@ export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: 
     await spendTickets(deps, { auth, identityId, nonces, intentId: claims.int, metadata: { digest_hash: hash, nonce: claims.jti }, source });
     return callSigner(deps, { userId: auth.userId, identityId, nonces: [claims.jti] }, () => deps.signer.sign(identityId, digest, ticket));
   });
+}
+
+/**
+ * Signs this key's inputs of a PSBT with a ticket bound to exactly that transaction: the API
+ * decodes it again and refuses (without spending the ticket) a PSBT that is not the one the
+ * ticket names; the enclave decodes it once more, computes every sighash itself and signs only
+ * what the ticket is bound to. With `finalize`, also returns the raw transaction once every
+ * input is complete.
+ * @throws AppError 400 `invalid_psbt`, 401/403/409/410 for ticket problems, 404/409 for the
+ *   identity, 502/503 for the enclave.
+ */
+export async function signPsbtWithTicket(deps: Deps, auth: AuthContext, identityId: string, psbt: string, ticket: string, finalize: boolean, source: Source): Promise<SignedPsbt> {
+  const claims = await verifyTicket(ticket, deps.config.ticketSecret, deps.config.previousTicketSecret);
+  if (claims.iid !== identityId || claims.sub !== auth.userId || claims.knd !== "psbt") {
+    throw new AppError(403, "ticket_mismatch", "this ticket was issued for another identity, owner or for a digest");
+  }
+  const identity = await getOwnedIdentity(deps, auth.userId, identityId);
+  const network = deps.config.bitcoinNetwork;
+  const analysis = analyzeForPolicy(psbt, identity.public_key, network, claims.uns === true);
+  if (digestHash(analysis.binding) !== claims.dgh) throw new AppError(403, "ticket_mismatch", "this ticket was issued for another transaction");
+  const nonces = [{ nonce: claims.jti, expiresMs: claims.exp * 1000 }];
+  const metadata = { kind: "psbt", txid: analysis.summary.txid, digest_hash: claims.dgh, nonce: claims.jti, inputs: analysis.jobs.length };
+  // One transaction counts once against the signing limit, whatever its number of inputs.
+  const signed = await withSignLimit(deps, identityId, 1, async () => {
+    await spendTickets(deps, { auth, identityId, nonces, intentId: claims.int, metadata, source });
+    return callSigner(deps, { userId: auth.userId, identityId, nonces: [claims.jti] }, () => deps.signer.signPsbt(identityId, psbt, ticket, network));
+  });
+  if (!finalize) return { psbt: signed.psbt, signed_inputs: signed.signed_inputs };
+  const finished = finalizePsbt(signed.psbt);
+  return { psbt: finished.psbt, signed_inputs: signed.signed_inputs, tx_hex: finished.tx_hex };
 }
 
 /** A batch ticket's inputs: each digest with the single-use ticket minted for it. */

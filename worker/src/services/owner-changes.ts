@@ -1,0 +1,58 @@
+import type { PendingAction, Policy, PolicyUpdate } from "@clw/shared";
+import { findPolicy } from "../db/policies.js";
+import type { Deps, Source } from "./deps.js";
+import { destroyIdentity, getOwnedIdentity } from "./identities.js";
+import { requestOwnerAction } from "./owner-actions.js";
+import { loosenings, resolvePolicyUpdate } from "./policy-rules.js";
+import { applyPolicy } from "./policies.js";
+import type { Presence } from "./presence.js";
+
+/** A change made at once, or one that waits for the owner's confirmation in Telegram. */
+export type ChangeOutcome<T> = { status: "done"; result: T } | { status: "pending"; action: PendingAction };
+
+export interface ChangeRequest {
+  userId: string;
+  identityId: string;
+  /** How the owner is present: a loosening without them waits for their confirmation. */
+  presence: Presence;
+  source: Source;
+  requestedBy: string | null;
+}
+
+/** Whether a change that needs the owner can happen now: they are present, or test mode has no Telegram to ask. */
+const ownerHere = (deps: Deps, presence: Presence) => presence !== "none" || deps.testMode;
+
+/**
+ * Changes an identity's policy. Tightening (or keeping) is immediate, whoever asks. Anything that
+ * loosens it (approval off, a higher auto-approve amount, daily limit or fee cap, a wider
+ * allowlist, raw digests allowed, unsafe sighash types) needs the owner present (in the chat, or
+ * the Mini App with fresh init data); asked for with a bearer token alone, it becomes a request
+ * the owner confirms in Telegram. The owner is told of every change not made in the chat.
+ * @throws AppError 404/403/409 for the identity.
+ */
+export async function changePolicy(deps: Deps, change: ChangeRequest, update: PolicyUpdate | Policy): Promise<ChangeOutcome<Policy>> {
+  await getOwnedIdentity(deps, change.userId, change.identityId);
+  const current = await findPolicy(deps.dbh.db, change.identityId);
+  const next = resolvePolicyUpdate(update);
+  const loosened = loosenings(current, next);
+  if (loosened.length > 0 && !ownerHere(deps, change.presence)) {
+    const action = await requestOwnerAction(deps, { userId: change.userId, identityId: change.identityId, kind: "policy", policy: next, changes: loosened, requestedBy: change.requestedBy }, change.source);
+    return { status: "pending", action };
+  }
+  return { status: "done", result: await applyPolicy(deps, change.userId, change.identityId, next, change.source, change.requestedBy) };
+}
+
+/**
+ * Destroys an identity when the owner is present; asked for with a bearer token alone, it becomes
+ * a request the owner confirms in Telegram.
+ * @throws AppError 404/403/409 for the identity.
+ */
+export async function destroyWithOwner(deps: Deps, change: ChangeRequest): Promise<ChangeOutcome<true>> {
+  if (!ownerHere(deps, change.presence)) {
+    await getOwnedIdentity(deps, change.userId, change.identityId);
+    const action = await requestOwnerAction(deps, { userId: change.userId, identityId: change.identityId, kind: "destroy", changes: [], requestedBy: change.requestedBy }, change.source);
+    return { status: "pending", action };
+  }
+  await destroyIdentity(deps, change.userId, change.identityId, change.source);
+  return { status: "done", result: true };
+}
