@@ -43,14 +43,15 @@ function createRouter(deps: EnclaveDeps): Respond {
     ...createSignRoutes({ keyStore, verifier, replayCache }),
     ...createPsbtRoutes({ keyStore, verifier, replayCache, auxRand: deps.auxRand }),
   };
-  const health = { ok: true, service: "enclave", sealing_mode: deps.sealer.mode };
-
   return async (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const authorized = isAuthorized(req.headers["x-internal-api-key"]);
     if (req.method === "GET" && path === "/health") {
-      return sendJson(res, 200, { ...health, keys: keyStore.size() });
+      // Liveness for anyone; what the signer holds and how it seals only for the internal key.
+      const details = authorized ? { sealing_mode: deps.sealer.mode, keys: keyStore.size(), destroyed: keyStore.destroyedCount() } : {};
+      return sendJson(res, 200, { ok: true, service: "enclave", ...details });
     }
-    if (!isAuthorized(req.headers["x-internal-api-key"])) {
+    if (!authorized) {
       throw new EnclaveError(401, "unauthorized", "missing or invalid internal API key");
     }
     const handler = req.method === "POST" ? routes[path] : undefined;

@@ -83,3 +83,11 @@ export class SealingBackendError extends EnclaveError {
     super(502, "enclave_error", message);
   }
 }
+
+/** The identity was destroyed: its key is never held again (generate or import). */
+export class IdentityDestroyedError extends EnclaveError {
+  override name = "IdentityDestroyedError";
+  constructor() {
+    super(409, "identity_not_active", "this identity was destroyed; its key never comes back");
+  }
+}

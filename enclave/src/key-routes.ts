@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EnclaveError, KeyConflictError, KeyExistsError, KeyNotFoundError } from "./errors.js";
+import { EnclaveError, KeyConflictError, KeyExistsError } from "./errors.js";
 import { parseBody } from "./http.js";
 import { generatePrivateKey, publicKeyHex, sameKey, type KeyStore } from "./keys.js";
 import { legacyFormatOf, type LegacyOpener } from "./legacy-sealing.js";
@@ -81,22 +81,15 @@ function importKey(deps: KeyDeps): Handler {
   };
 }
 
-/** Key lifecycle routes: generate, destroy, export (re-seal) and import (restore). */
+/** Key lifecycle routes: generate, destroy and import (restore). Keys are never exported. */
 export function createKeyRoutes(deps: KeyDeps): Record<string, Handler> {
-  const { keyStore, sealer } = deps;
+  const { keyStore } = deps;
   return {
     "/v1/keys/generate": generate(deps),
     "/v1/keys/import": importKey(deps),
     "/v1/keys/destroy": async (raw) => {
       const { identity_id } = parseBody(identitySchema, raw);
       return { status: 200, body: { ok: true, existed: keyStore.destroy(identity_id) } };
-    },
-    "/v1/keys/export": async (raw) => {
-      const { identity_id } = parseBody(identitySchema, raw);
-      const held = keyStore.get(identity_id);
-      if (!held) throw new KeyNotFoundError();
-      const sealed_key = await sealer.seal(held.privateKey, { identityId: identity_id, userId: held.userId });
-      return { status: 200, body: { identity_id, alg: "secp256k1", sealed_key } };
     },
   };
 }

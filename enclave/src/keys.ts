@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import * as ecc from "tiny-secp256k1";
-import { KeyExistsError } from "./errors.js";
+import { IdentityDestroyedError, KeyExistsError } from "./errors.js";
 
 /**
  * BIP-340 Schnorr signature (64 bytes) of a 32-byte digest. Production callers omit
@@ -47,11 +47,16 @@ export interface HeldKey {
 /** The in-memory key store: the only place private keys live. */
 export interface KeyStore {
   get(identityId: string): HeldKey | undefined;
-  /** @throws KeyExistsError if a key is already held for the identity. */
+  /**
+   * @throws KeyExistsError if a key is already held for the identity, IdentityDestroyedError if
+   *   the identity was destroyed here (a destroyed key never comes back, whatever backup arrives).
+   */
   put(identityId: string, userId: string, privateKey: Uint8Array): HeldKey;
-  /** Wipes and drops the key; returns whether one was held. */
+  /** Wipes and drops the key and remembers the identity as destroyed; returns whether a key was held. */
   destroy(identityId: string): boolean;
   size(): number;
+  /** How many identities this process remembers as destroyed. */
+  destroyedCount(): number;
 }
 
 /** True when two private keys are byte-for-byte equal (constant time). */
@@ -62,15 +67,22 @@ export function sameKey(a: Uint8Array, b: Uint8Array): boolean {
 /** Creates an empty key store. The store takes ownership of the bytes passed to `put`. */
 export function createKeyStore(): KeyStore {
   const keys = new Map<string, HeldKey>();
+  // Identity ids only (no key material): bounded by the number of destroys this process sees.
+  const destroyed = new Set<string>();
   return {
     get: (identityId) => keys.get(identityId),
     put(identityId, userId, privateKey) {
+      if (destroyed.has(identityId)) {
+        privateKey.fill(0);
+        throw new IdentityDestroyedError();
+      }
       if (keys.has(identityId)) throw new KeyExistsError();
       const held = { identityId, userId, publicKey: publicKeyHex(privateKey), privateKey };
       keys.set(identityId, held);
       return held;
     },
     destroy(identityId) {
+      destroyed.add(identityId);
       const held = keys.get(identityId);
       if (!held) return false;
       held.privateKey.fill(0);
@@ -78,5 +90,6 @@ export function createKeyStore(): KeyStore {
       return true;
     },
     size: () => keys.size,
+    destroyedCount: () => destroyed.size,
   };
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY, newId, randomHex, startEnclave, type TestEnclave, getHealth } from "./helpers.js";
 
-const ROUTES = ["/v1/keys/generate", "/v1/keys/sign", "/v1/keys/sign-batch", "/v1/keys/destroy", "/v1/keys/export", "/v1/keys/import"];
+const ROUTES = ["/v1/keys/generate", "/v1/keys/sign", "/v1/keys/sign-batch", "/v1/keys/sign-psbt", "/v1/keys/destroy", "/v1/keys/import"];
 const wrongSameLength = API_KEY.slice(0, -1) + (API_KEY.endsWith("x") ? "y" : "x");
 
 describe("internal API key", () => {
@@ -11,10 +11,14 @@ describe("internal API key", () => {
   });
   afterEach(() => enclave.close());
 
-  it("GET /health works without the key and reports mode and key count", async () => {
+  it("GET /health works without the key; only the internal key sees the mode and the key count", async () => {
     const res = await fetch(`${enclave.url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, service: "enclave", sealing_mode: "local", keys: 0 });
+    expect(await res.json()).toEqual({ ok: true, service: "enclave" });
+    const detailed = await fetch(`${enclave.url}/health`, { headers: { "x-internal-api-key": API_KEY } });
+    expect(await detailed.json()).toEqual({ ok: true, service: "enclave", sealing_mode: "local", keys: 0, destroyed: 0 });
+    const wrongKey = await fetch(`${enclave.url}/health`, { headers: { "x-internal-api-key": "not-the-key-0000000000" } });
+    expect(await wrongKey.json()).toEqual({ ok: true, service: "enclave" });
   });
 
   const cases: Array<[string, Record<string, string>]> = [

@@ -109,7 +109,7 @@ export async function signOnce(enclave: TestEnclave, k: { identityId: string; us
   return enclave.post("/v1/keys/sign", { identity_id: k.identityId, digest, ticket });
 }
 
-/** GET /health (no key needed). */
+/** GET /health with the internal key, which also shows the sealing mode and the key count. */
 export async function getHealth(url: string): Promise<any> {
-  return (await fetch(`${url}/health`)).json();
+  return (await fetch(`${url}/health`, { headers: { "x-internal-api-key": API_KEY } })).json();
 }

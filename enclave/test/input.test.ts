@@ -44,7 +44,7 @@ describe("bad input never yields a 500", () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.code).toBe("bad_request");
     }
-    for (const route of ["/v1/keys/sign", "/v1/keys/sign-batch", "/v1/keys/import", "/v1/keys/export", "/v1/keys/destroy"]) {
+    for (const route of ["/v1/keys/sign", "/v1/keys/sign-batch", "/v1/keys/import", "/v1/keys/destroy"]) {
       const res = await enclave.post(route, {});
       expect(res.status, route).toBe(400);
       expect(res.json.code).toBe("bad_request");

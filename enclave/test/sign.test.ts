@@ -44,6 +44,28 @@ describe("generate and sign", () => {
     expect(second).toEqual({ status: 200, json: { ok: true, existed: false } });
     expect((await enclave.post("/v1/keys/export", { identity_id: k.identityId })).status).toBe(404);
   });
+
+  it("a destroyed identity never comes back: its backup is refused, and so is a new key for it", async () => {
+    const k = await generateKey(enclave);
+    await enclave.post("/v1/keys/destroy", { identity_id: k.identityId });
+    const restore = await enclave.post("/v1/keys/import", { identity_id: k.identityId, user_id: k.userId, sealed_key: k.sealedKey });
+    expect([restore.status, restore.json.code]).toEqual([409, "identity_not_active"]);
+    const regenerate = await enclave.post("/v1/keys/generate", { identity_id: k.identityId, user_id: k.userId });
+    expect([regenerate.status, regenerate.json.code]).toEqual([409, "identity_not_active"]);
+    expect((await signOnce(enclave, k)).json.code).toBe("key_not_found");
+  });
+
+  it("a destroy that arrives before the key (a restore still travelling) wins all the same", async () => {
+    const k = await generateKey(enclave);
+    const other = await startEnclave({ sealer: enclave.sealer });
+    try {
+      expect((await other.post("/v1/keys/destroy", { identity_id: k.identityId })).json).toEqual({ ok: true, existed: false });
+      const late = await other.post("/v1/keys/import", { identity_id: k.identityId, user_id: k.userId, sealed_key: k.sealedKey });
+      expect(late.status).toBe(409);
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 describe("ticket checks", () => {
