@@ -33,6 +33,7 @@ export default defineConfig({
           TEST_TELEGRAM_API_ROOT: inject("telegramApiRoot"),
           TEST_TELEGRAM_BOT_TOKEN: inject("telegramBotToken"),
           TEST_LEGACY_SEALING_KEY: inject("legacySealingKey"),
+          TEST_SIGNER_FACTORY_URL: inject("signerFactoryUrl"),
         },
       },
     })),

@@ -1,4 +1,4 @@
-import type { AuditEvent, Identity, Policy, SessionInfo, SignedPsbt, TransactionSummary } from "@clw/shared";
+import type { Agent, AgentKeyIssued, AgentPermission, AuditEvent, Identity, Policy, SessionInfo, SignedPsbt, TransactionSummary } from "@clw/shared";
 import type { IntentDecision } from "./approvals.js";
 import type { OwnerActionDecision } from "./owner-actions.js";
 import type { VersionedStateStorage } from "@grammyjs/conversations";
@@ -16,6 +16,17 @@ export interface SignInRequest {
   clientLabel: string | null;
   createdAt: string;
   expiresAt: string;
+  confirmationCode: string;
+}
+
+/** An agent's request for a key, as the Telegram prompt shows it. */
+export interface AgentRequestView {
+  requestId: string;
+  name: string;
+  /** The identities it asks for; null: all of the owner's keys. */
+  identityIds: string[] | null;
+  permissions: AgentPermission[];
+  expiresInSeconds: number | null;
   confirmationCode: string;
 }
 
@@ -59,6 +70,13 @@ export interface BotServices {
   /** Confirm or Cancel on a change that waits for the owner; only its owner's account decides. */
   decideOwnerAction(actionId: string, telegramUserId: number, confirm: boolean): Promise<OwnerActionDecision>;
   listSessions(user: BotUser): Promise<SessionInfo[]>;
+  /** Claims an agent's sign-in behind a deep-link code for this Telegram account. */
+  openAgentRequest(code: string, telegramUserId: number): Promise<AgentRequestView | SignInProblem>;
+  decideAgentRequest(requestId: string, telegramUserId: number, approve: boolean): Promise<SignInDecision>;
+  listAgents(user: BotUser): Promise<Agent[]>;
+  revokeAgent(user: BotUser, agentId: string): Promise<Agent>;
+  /** A new agent key for all of the owner's keys, signing and reading; the key is shown once. */
+  createAgentKey(user: BotUser, name: string): Promise<AgentKeyIssued>;
   /** Signs the owner out everywhere; returns how many sessions ended. */
   revokeAllSessions(user: BotUser): Promise<number>;
 }

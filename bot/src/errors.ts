@@ -6,7 +6,7 @@ export function describeServiceError(error: unknown): string | null {
       return "That key has been destroyed.";
     case "not_found":
     case "forbidden":
-      return "That key is not one of yours.";
+      return "That is not one of yours.";
     case "invalid_psbt":
     case "policy_denied":
       return `That cannot be signed: ${messageOf(error)}`;

@@ -2,6 +2,7 @@ import { conversations, type ConversationData, type VersionedStateStorage } from
 import { Bot, type BotError, type Middleware } from "grammy";
 import type { BotContext } from "./context.js";
 import type { BotDeps } from "./deps.js";
+import { agentsFeature } from "./features/agents.js";
 import { approvalsFeature } from "./features/approvals.js";
 import { auditFeature } from "./features/audit.js";
 import { destroyFeature } from "./features/destroy.js";
@@ -57,6 +58,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     destroyFeature(deps),
     policyFeature(deps),
     sessionsFeature(deps),
+    agentsFeature(deps),
     auditFeature(deps),
     helpFeature(),
   ];

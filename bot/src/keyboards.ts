@@ -18,6 +18,9 @@ export const CB = {
 export const signInKeyboard = (challengeId: string) =>
   new InlineKeyboard().text("✅ Approve", CB.approveSignIn(challengeId)).text("🚫 Deny", CB.denySignIn(challengeId));
 
+export const agentRequestKeyboard = (requestId: string) =>
+  new InlineKeyboard().text("✅ Approve", `agent:approve:${requestId}`).text("🚫 Deny", `agent:deny:${requestId}`);
+
 export const openAppKeyboard = (url: string) => new InlineKeyboard().webApp("Open clw.cash", url);
 
 export const identityActions = (identities: Identity[]) => {

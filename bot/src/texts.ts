@@ -1,5 +1,5 @@
-import { describeEvent, describeSource, formatBtc, formatSats, type AuditEvent, type Identity, type Policy, type SessionInfo, type SignedPsbt, type TransactionSummary } from "@clw/shared";
-import type { SignInProblem, SignInRequest } from "./deps.js";
+import { describeEvent, describeSource, formatBtc, formatSats, type Agent, type AgentKeyIssued, type AgentPermission, type AuditEvent, type Identity, type Policy, type SessionInfo, type SignedPsbt, type TransactionSummary } from "@clw/shared";
+import type { AgentRequestView, SignInProblem, SignInRequest } from "./deps.js";
 
 /** Everything the bot says, in one place. HTML parse mode. */
 
@@ -36,6 +36,7 @@ export const COMMANDS = [
   { command: "audit", description: "Recent activity" },
   { command: "policy", description: "Payment approval and limits" },
   { command: "sessions", description: "Where you are signed in" },
+  { command: "agents", description: "Your agents' keys" },
   { command: "help", description: "What I can do" },
   { command: "cancel", description: "Stop what we are doing" },
 ] as const;
@@ -148,3 +149,37 @@ export const editsIgnored = "I do not act on edited messages: send it again as a
 export const unknownCommand = "I do not know that command. Try /help.";
 export const notUnderstood = "I did not understand that. Try /help.";
 export const apology = "Sorry, something went wrong on our side. Please try again in a moment.";
+
+const PERMISSION_WORDS: Record<AgentPermission, string> = { sign: "ask to sign (your policies still apply)", read: "see its keys, addresses and policies" };
+const lifetime = (seconds: number | null) => (seconds === null ? "until you revoke it" : `for ${Math.round(seconds / 86400) >= 1 ? `${Math.round(seconds / 86400)} day(s)` : `${Math.max(1, Math.round(seconds / 3600))} hour(s)`}, or until you revoke it`);
+
+export const agentRequestPrompt = (request: AgentRequestView) =>
+  [
+    "<b>An agent asks for a key</b>",
+    `It calls itself “${escape(request.name)}” (its own claim).`,
+    `Keys: ${request.identityIds === null ? "all of your keys" : request.identityIds.map((id) => `<code>${shortId(id)}</code>`).join(", ")}`,
+    `It could: ${request.permissions.map((p) => PERMISSION_WORDS[p]).join("; ")}`,
+    `Valid ${lifetime(request.expiresInSeconds)}.`,
+    `Code: <b>${request.confirmationCode}</b>`,
+    "",
+    "It can never create or destroy keys, change a policy or approve anything. Approve only if you started this and the agent shows the same code.",
+  ].join("\n");
+
+export const agentRequestProblem: Record<SignInProblem, string> = {
+  unknown: "This agent link is not valid. Ask the agent to start again.",
+  expired: "This agent link has expired. Ask the agent to start again.",
+  used: "This agent link was already used.",
+  other_account: "This agent link was opened by another Telegram account.",
+};
+export const agentApproved = (code: string) => `✅ Agent approved (code ${code}). It can collect its key now, once. Revoke it any time with /agents.`;
+export const agentDenied = (code: string) => `🚫 Agent denied (code ${code}). It gets no key.`;
+export const agentNotYours = "Only keys you own can be given to an agent. Nothing was approved.";
+
+export const noAgents = "No agent has a key. An agent asks for one with `clw login`, or create one here with /agents new <name>.";
+const agentLine = (a: Agent) =>
+  `• <b>${escape(a.name)}</b> <code>${a.id.slice(0, 8)}</code>: ${a.permissions.join(" + ")} on ${a.identity_ids === null ? "all keys" : `${a.identity_ids.length} key(s)`}, last used ${a.last_used_at ? when(a.last_used_at) : "never"}${a.revoked_at ? " — revoked" : a.expires_at && Date.parse(a.expires_at) <= Date.now() ? " — expired" : ""}`;
+export const agentList = (agents: Agent[]) => `<b>Your agents' keys</b>\n${agents.map(agentLine).join("\n")}`;
+export const agentRevoked = (agent: Agent) => `🔒 Revoked the key of “${escape(agent.name)}”. Its next request is refused.`;
+export const agentCreated = (issued: AgentKeyIssued) =>
+  `🔑 New key for “${escape(issued.agent.name)}” (all your keys, sign + read). It is shown only this once: copy it into the agent (CLW_AGENT_KEY), then delete this message.\n<code>${issued.agent_key}</code>`;
+export const agentUsage = "Use /agents to list your agents' keys, or /agents new <name> to make one.";

@@ -39,6 +39,15 @@ function memoryServices(overrides: Partial<BotServices> = {}): BotServices {
     decideOwnerAction: async () => "gone",
     listSessions: async () => [],
     revokeAllSessions: async () => 0,
+    openAgentRequest: async () => "unknown",
+    decideAgentRequest: async () => "gone",
+    listAgents: async () => [],
+    revokeAgent: async () => {
+      throw Object.assign(new Error("no such agent key"), { code: "not_found" });
+    },
+    createAgentKey: async () => {
+      throw new Error("not in these tests");
+    },
     ...overrides,
   };
 }

@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   "limit_reached",
   "init_data_used",
   "confirmation_required",
+  "idempotency_mismatch",
+  "idempotency_in_progress",
   "intent_expired",
   "intent_decided",
   "test_auth_disabled",

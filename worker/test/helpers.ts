@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import type { Identity, SignIntent } from "@clw/shared";
+import { digestHash, TICKET_AUDIENCE, TICKET_TYP, TOKEN_ISSUER, type Identity, type SignIntent } from "@clw/shared";
+import { SignJWT } from "jose";
 import type { Env } from "../src/env.js";
 
 export interface CallOptions {
@@ -85,4 +86,36 @@ export async function enclave(path: string, body: unknown): Promise<Response> {
     headers: { "content-type": "application/json", "x-internal-api-key": env.INTERNAL_API_KEY! },
     body: JSON.stringify(body),
   });
+}
+
+/**
+ * A real signer that never held any key, started for the calling test (what the signer looks like
+ * after a restart): pass the answer as `env` so the Worker talks to it.
+ */
+export async function freshSigner(): Promise<Partial<Env>> {
+  const res = await fetch(`${env.TEST_SIGNER_FACTORY_URL}/fresh`, { method: "POST" });
+  if (!res.ok) throw new Error(`no fresh signer: ${await res.text()}`);
+  return { ENCLAVE_BASE_URL: ((await res.json()) as { url: string }).url };
+}
+
+/**
+ * Whether the tests' signer holds a key for the identity: asks it to sign with a valid ticket
+ * (minted here with the shared ticket secret) and sees whether it answers `key_not_found`.
+ */
+export async function signerHoldsKey(identityId: string, userId: string): Promise<boolean> {
+  const digest = randomDigest();
+  const now = Math.floor(Date.now() / 1000);
+  const ticket = await new SignJWT({ iid: identityId, dgh: digestHash(digest), scope: "sign", jti: crypto.randomUUID().replaceAll("-", "") })
+    .setProtectedHeader({ alg: "HS256", typ: TICKET_TYP })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TICKET_AUDIENCE)
+    .setSubject(userId)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .sign(new TextEncoder().encode(env.TICKET_SIGNING_SECRET!));
+  const res = await enclave("/v1/keys/sign", { identity_id: identityId, digest, ticket });
+  const body = (await res.json()) as { code?: string };
+  if (res.status === 200) return true;
+  if (body.code === "key_not_found") return false;
+  throw new Error(`the signer answered ${res.status} ${JSON.stringify(body)}`);
 }

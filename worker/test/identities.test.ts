@@ -1,7 +1,8 @@
+import { env } from "cloudflare:test";
 import { schnorr } from "@noble/curves/secp256k1.js";
 import { hexToBytes } from "@clw/shared";
 import { describe, expect, it } from "vitest";
-import { call, createIdentity, enclave, randomDigest, signIn, signIntent } from "./helpers.js";
+import { call, createIdentity, enclave, freshSigner, randomDigest, signerHoldsKey, signIn, signIntent } from "./helpers.js";
 
 describe("identities", () => {
   it("creates a secp256k1 identity with a compressed public key and lists it newest first", async () => {
@@ -34,10 +35,12 @@ describe("identities", () => {
   });
 
   it("destroy is final: the identity leaves the list, cannot sign and cannot be restored", async () => {
-    const { token } = await signIn();
+    const { token, user } = await signIn();
     const identity = await createIdentity(token);
     const digest = randomDigest();
     const intent = await signIntent(token, identity.id, digest);
+    expect(await signerHoldsKey(identity.id, user.id)).toBe(true);
+    const backup = await env.DB.prepare("SELECT sealed_key FROM key_backups WHERE identity_id = ?").bind(identity.id).first<{ sealed_key: string }>();
     expect((await call("DELETE", `/v1/identities/${identity.id}`, { token })).body).toEqual({ ok: true });
     expect((await call("GET", "/v1/identities", { token })).body.items).toEqual([]);
     const sign = await call("POST", `/v1/identities/${identity.id}/sign`, { token, body: { digest, ticket: intent.ticket } });
@@ -46,25 +49,28 @@ describe("identities", () => {
     expect((await call("POST", `/v1/identities/${identity.id}/sign-intent`, { token, body: { digest } })).status).toBe(409);
     expect((await call("DELETE", `/v1/identities/${identity.id}`, { token })).status).toBe(409);
     expect((await call("POST", `/v1/identities/${identity.id}/restore`, { token })).status).toBe(409);
-    const held = await enclave("/v1/keys/export", { identity_id: identity.id });
-    expect(held.status).toBe(404);
+    expect(await signerHoldsKey(identity.id, user.id)).toBe(false);
+    expect(await env.DB.prepare("SELECT 1 FROM key_backups WHERE identity_id = ?").bind(identity.id).first()).toBeNull();
+    // Even the genuine backup, had someone kept a copy, no longer brings the key back.
+    const revived = await enclave("/v1/keys/import", { identity_id: identity.id, user_id: user.id, sealed_key: backup!.sealed_key, public_key: identity.public_key });
+    expect([revived.status, ((await revived.json()) as { code: string }).code]).toEqual([409, "identity_not_active"]);
   });
 
   it("restore re-imports the sealed backup; the public key comes from the backup", async () => {
     const { token } = await signIn();
     const identity = await createIdentity(token);
-    await enclave("/v1/keys/destroy", { identity_id: identity.id });
-    const claimed = await call("POST", `/v1/identities/${identity.id}/restore`, { token, body: { public_key: "02".padEnd(66, "1") } });
+    const restarted = await freshSigner();
+    const claimed = await call("POST", `/v1/identities/${identity.id}/restore`, { token, body: { public_key: "02".padEnd(66, "1") }, env: restarted });
     expect(claimed.status).toBe(409);
     expect(claimed.body.code).toBe("key_conflict");
     const audit = await call("GET", "/v1/audit", { token });
     expect(audit.body.items.map((e: { action: string }) => e.action)).not.toContain("identity.restore");
-    const ok = await call("POST", `/v1/identities/${identity.id}/restore`, { token });
+    const ok = await call("POST", `/v1/identities/${identity.id}/restore`, { token, env: restarted });
     expect(ok.status).toBe(200);
     expect(ok.body.public_key).toBe(identity.public_key);
     const digest = randomDigest();
     const intent = await signIntent(token, identity.id, digest);
-    const sign = await call("POST", `/v1/identities/${identity.id}/sign`, { token, body: { digest, ticket: intent.ticket } });
+    const sign = await call("POST", `/v1/identities/${identity.id}/sign`, { token, body: { digest, ticket: intent.ticket }, env: restarted });
     expect(schnorr.verify(hexToBytes(sign.body.signature), hexToBytes(digest), hexToBytes(identity.public_key.slice(2)))).toBe(true);
   });
 

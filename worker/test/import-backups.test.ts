@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { verifySchnorr } from "@clw/shared";
 import { describe, expect, it } from "vitest";
 import { backupsToSql } from "../scripts/backups-to-sql.js";
-import { call, createIdentity, enclave, randomDigest, signIn, signIntent } from "./helpers.js";
+import { call, createIdentity, freshSigner, randomDigest, signIn, signIntent } from "./helpers.js";
 import { evervaultShape, legacyLocalShape, oldExport } from "./old-exports.js";
 
 /** Runs the importer's SQL in D1 as `wrangler d1 execute --file` would, statement by statement in one batch. */
@@ -25,12 +25,12 @@ describe("migrate:import-backups", () => {
 
     // The new database has the identities but not their backups yet; the enclave has restarted.
     await env.DB.prepare(`DELETE FROM key_backups WHERE identity_id IN (?, ?)`).bind(...ids).run();
-    for (const id of ids) await enclave("/v1/keys/destroy", { identity_id: id });
+    const restarted = await freshSigner();
     await runSql(result.sql);
 
     const digest = randomDigest();
     const intent = await signIntent(token, ids[0]!, digest);
-    const signed = await call("POST", `/v1/identities/${ids[0]}/sign`, { token, body: { digest, ticket: intent.ticket } });
+    const signed = await call("POST", `/v1/identities/${ids[0]}/sign`, { token, body: { digest, ticket: intent.ticket }, env: restarted });
     expect(verifySchnorr(identities[0]!.public_key, digest, signed.body.signature)).toBe(true);
   });
 

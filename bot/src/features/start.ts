@@ -1,10 +1,11 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
-import { openAppKeyboard, signInKeyboard } from "../keyboards.js";
+import { agentRequestKeyboard, openAppKeyboard, signInKeyboard } from "../keyboards.js";
 import * as t from "../texts.js";
 
 const LINK_CODE = /^[0-9a-f]{32}$/;
+const AGENT_CODE = /^ag_([0-9a-f]{32})$/;
 
 /** `/start`: the welcome, or (with a deep-link code) a sign-in the owner approves or denies. */
 export function startFeature(deps: BotDeps) {
@@ -15,6 +16,13 @@ export function startFeature(deps: BotDeps) {
     const code = ctx.match.trim();
     if (!code) {
       await ctx.reply(t.welcome(), { parse_mode: "HTML", reply_markup: openAppKeyboard(deps.miniAppUrl) });
+      return;
+    }
+    const agentCode = AGENT_CODE.exec(code)?.[1];
+    if (agentCode) {
+      const request = await services.openAgentRequest(agentCode, ctx.from!.id);
+      if (typeof request === "string") return void (await ctx.reply(t.agentRequestProblem[request]));
+      await ctx.reply(t.agentRequestPrompt(request), { parse_mode: "HTML", reply_markup: agentRequestKeyboard(request.requestId) });
       return;
     }
     if (!LINK_CODE.test(code)) {

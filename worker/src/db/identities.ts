@@ -1,11 +1,11 @@
-import type { Identity } from "@clw/shared";
+import { p2trAddress, type BitcoinNetwork, type Identity } from "@clw/shared";
 import { sql } from "kysely";
 import { insertWhere, type Db } from "./client.js";
 import { POLICY_COLUMNS } from "./policies.js";
 import type { IdentitiesTable } from "./schema.js";
 
-/** Maps a row to the API's identity shape. */
-export function toIdentity(row: IdentitiesTable): Identity {
+/** Maps a row to the API's identity shape, with its Taproot address on `network`. */
+export function toIdentity(row: IdentitiesTable, network: BitcoinNetwork): Identity {
   return {
     id: row.id,
     user_id: row.user_id,
@@ -13,6 +13,7 @@ export function toIdentity(row: IdentitiesTable): Identity {
     public_key: row.public_key,
     status: row.status,
     created_at: row.created_at,
+    address: p2trAddress(row.public_key, network),
   };
 }
 

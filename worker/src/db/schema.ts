@@ -15,6 +15,9 @@ export interface Database {
   sign_intents: SignIntentsTable;
   init_data_uses: InitDataUsesTable;
   owner_actions: OwnerActionsTable;
+  agent_keys: AgentKeysTable;
+  agent_requests: AgentRequestsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export interface UsersTable {
@@ -141,6 +144,8 @@ export interface SignIntentsTable {
   transaction_summary: string | null;
   /** 1 when the PSBT uses sighash types other than DEFAULT/ALL (its policy allowed them). */
   unsafe_sighash: number;
+  /** The agent key that asked, if an agent did. */
+  agent_key_id: string | null;
 }
 
 export interface InitDataUsesTable {
@@ -167,4 +172,46 @@ export interface OwnerActionsTable {
   decided_via: "chat" | "miniapp" | null;
   telegram_chat_id: number | null;
   telegram_message_id: number | null;
+}
+
+export interface AgentKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  key_hash: string;
+  /** JSON array of identity ids, or null for all of the owner's. */
+  identity_ids: string | null;
+  /** JSON array of "sign" / "read". */
+  permissions: string;
+  created_at: string;
+  created_via: "agent_signin" | "chat" | "miniapp" | "test";
+  expires_ms: number | null;
+  last_used_ms: number | null;
+  revoked_at: string | null;
+}
+
+export type AgentRequestStatus = "pending" | "approved" | "denied" | "consumed";
+
+export interface AgentRequestsTable {
+  id: string;
+  code: string;
+  name: string;
+  identity_ids: string | null;
+  permissions: string;
+  expires_in: number | null;
+  status: AgentRequestStatus;
+  telegram_user_id: number | null;
+  user_id: string | null;
+  created_at: string;
+  expires_ms: number;
+}
+
+export interface IdempotencyKeysTable {
+  credential: string;
+  idem_key: string;
+  request_hash: string;
+  /** The HTTP status of the first answer; 0 while it is still being answered. */
+  status: number;
+  response: string | null;
+  created_ms: number;
 }

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./client.js";
+import { IDEMPOTENCY_TTL_MS } from "./idempotency.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -10,22 +11,29 @@ export interface Swept {
   bot_conversations: number;
   telegram_updates: number;
   sessions: number;
+  init_data_uses: number;
+  idempotency_keys: number;
+  agent_requests: number;
 }
 
 const count = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
 
 /**
  * Deletes what has expired: challenges, consumed-ticket records (their tickets can no longer
- * verify), conversation state, update ids older than Telegram's redelivery window, and sessions
- * a week past expiry. Audit events are never deleted.
+ * verify), conversation state, update ids older than Telegram's redelivery window, sessions a
+ * week past expiry, spent init data once it is stale anyway, day-old idempotency keys and agent
+ * sign-ins. Audit events are never deleted.
  */
 export async function sweepExpired(db: Db, nowMs: number): Promise<Swept> {
-  const [challenges, ticketUses, conversations, updates, sessions] = await Promise.all([
+  const [challenges, ticketUses, conversations, updates, sessions, initData, idempotency, agentRequests] = await Promise.all([
     db.deleteFrom("challenges").where("expires_ms", "<", nowMs).executeTakeFirst(),
     db.deleteFrom("ticket_uses").where("expires_ms", "<", nowMs).executeTakeFirst(),
     db.deleteFrom("bot_conversations").where("expires_ms", "<", nowMs).executeTakeFirst(),
     db.deleteFrom("telegram_updates").where("received_ms", "<", nowMs - 2 * DAY_MS).executeTakeFirst(),
     db.deleteFrom("sessions").where("expires_ms", "<", nowMs - 7 * DAY_MS).executeTakeFirst(),
+    db.deleteFrom("init_data_uses").where("expires_ms", "<", nowMs).executeTakeFirst(),
+    db.deleteFrom("idempotency_keys").where("created_ms", "<", nowMs - IDEMPOTENCY_TTL_MS).executeTakeFirst(),
+    db.deleteFrom("agent_requests").where("expires_ms", "<", nowMs - DAY_MS).executeTakeFirst(),
   ]);
   return {
     challenges: count(challenges),
@@ -33,6 +41,9 @@ export async function sweepExpired(db: Db, nowMs: number): Promise<Swept> {
     bot_conversations: count(conversations),
     telegram_updates: count(updates),
     sessions: count(sessions),
+    init_data_uses: count(initData),
+    idempotency_keys: count(idempotency),
+    agent_requests: count(agentRequests),
   };
 }
 

@@ -1,8 +1,10 @@
+import { AGENT_KEY_PREFIX } from "@clw/shared";
 import { createMiddleware } from "hono/factory";
 import { unauthorized } from "../errors.js";
-import { admit } from "../services/rate-limit.js";
+import { authenticateAgentKey, requesterName, requirePermission } from "../services/agents.js";
 import { proveMiniAppPresence, type Presence } from "../services/presence.js";
-import { authenticate, readSessionToken } from "../services/sessions.js";
+import { admit } from "../services/rate-limit.js";
+import { authenticate, readSessionToken, type AuthContext } from "../services/sessions.js";
 import type { AppContext, AppEnv } from "./context.js";
 
 function bearer(c: AppContext): string {
@@ -11,38 +13,51 @@ function bearer(c: AppContext): string {
   return match[1]!;
 }
 
-const userLimit = (c: AppContext, userId: string) => [{ key: `user:${userId}`, limit: c.get("deps").config.rateLimit.perUser }];
+/** Each credential has its own allowance: an owner's sessions share the user's, each agent key has one. */
+const credentialLimit = (c: AppContext, auth: AuthContext) => [
+  { key: auth.agent ? `agent:${auth.agent.id}` : `user:${auth.userId}`, limit: c.get("deps").config.rateLimit.perUser },
+];
 
 /**
- * Requires `Authorization: Bearer <session token>` of a live session; sets `auth`. The request
- * counts against the user's rate limit only once the session is known to be live, so a revoked
- * token cannot use up its owner's allowance.
+ * Requires `Authorization: Bearer <credential>`: an agent key (`clw_ak_…`, checked in D1 on every
+ * request) or the session token of a live session; sets `auth`, the one "who is asking and what
+ * may they do" value routes and services check. The request counts against the credential's rate
+ * limit only once it is known to be live, so a revoked token cannot use up an allowance.
  */
-export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
-  const auth = await authenticate(c.get("deps"), bearer(c));
-  await admit(c.get("deps"), userLimit(c, auth.userId));
+export const requireCredential = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearer(c);
+  const deps = c.get("deps");
+  const auth = token.startsWith(AGENT_KEY_PREFIX) ? await authenticateAgentKey(deps, token) : await authenticate(deps, token);
+  await admit(deps, credentialLimit(c, auth));
   c.set("auth", auth);
   await next();
 });
 
 /**
- * Like `requireSession`, but leaves the revocation check to the route's service, which folds
- * it into its own D1 query (one round trip instead of two on the signing path). The request is
- * counted at once and the count taken back when the session turns out to have ended.
+ * Like `requireCredential`, but for a session leaves the revocation check to the route's service,
+ * which folds it into its own D1 query (one round trip instead of two on the signing path). The
+ * request is counted at once and the count taken back when the session turns out to have ended.
  */
-export const requireSessionToken = createMiddleware<AppEnv>(async (c, next) => {
-  const auth = await readSessionToken(c.get("deps"), bearer(c));
-  const refund = await admit(c.get("deps"), userLimit(c, auth.userId));
+export const requireCredentialToken = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearer(c);
+  const deps = c.get("deps");
+  const auth = token.startsWith(AGENT_KEY_PREFIX) ? await authenticateAgentKey(deps, token) : await readSessionToken(deps, token);
+  const refund = await admit(deps, credentialLimit(c, auth));
   c.set("auth", auth);
   await next();
   if (c.res.status === 401) refund();
 });
 
+/** Requires the owner's live session: an agent key is refused (403) whatever its permissions. */
+export const requireOwner = createMiddleware<AppEnv>(async (c, next) => {
+  await requireCredential(c, async () => {
+    requirePermission(c.get("deps"), c.get("auth"), "owner");
+    await next();
+  });
+});
+
 /** Who asked, as the owner's Telegram prompts and the audit trail name the requester. */
-export function requestedBy(c: AppContext): string | null {
-  const { sessionId } = c.get("auth");
-  return sessionId ? `API session ${sessionId.slice(0, 8)}` : null;
-}
+export const requestedBy = (c: AppContext): string | null => requesterName(c.get("auth"));
 
 /** The header in which the Mini App sends fresh init data to prove the owner is present. */
 export const INIT_DATA_HEADER = "x-telegram-init-data";

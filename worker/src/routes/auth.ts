@@ -1,6 +1,6 @@
 import { challengeRequestSchema, verifyRequestSchema } from "@clw/shared";
 import { Hono } from "hono";
-import { requireSession } from "../middleware/auth.js";
+import { requireOwner } from "../middleware/auth.js";
 import type { AppEnv } from "../middleware/context.js";
 import { jsonBody } from "../middleware/input.js";
 import { admit, clientAddress } from "../services/rate-limit.js";
@@ -26,7 +26,7 @@ export const authRoutes = new Hono<AppEnv>()
     const { status: _approved, ...session } = outcome;
     return c.json(session, 200);
   })
-  .post("/logout", requireSession, async (c) => {
+  .post("/logout", requireOwner, async (c) => {
     await revokeSession(c.get("deps"), c.get("auth"), "api");
     return c.json({ ok: true as const });
   });

@@ -1,8 +1,9 @@
 import { createIdentityRequestSchema, restoreRequestSchema } from "@clw/shared";
 import { Hono } from "hono";
 import { AppError } from "../errors.js";
-import { ownerPresence, requestedBy, requireSession } from "../middleware/auth.js";
+import { ownerPresence, requestedBy, requireCredential, requireOwner } from "../middleware/auth.js";
 import type { AppEnv } from "../middleware/context.js";
+import { idempotent } from "../middleware/idempotency.js";
 import { identityIdParam, jsonBody } from "../middleware/input.js";
 import { createIdentity, getOwnedIdentity, listIdentities, restoreIdentity } from "../services/identities.js";
 import { destroyWithOwner } from "../services/owner-changes.js";
@@ -12,19 +13,19 @@ import { destroyWithOwner } from "../services/owner-changes.js";
  * Telegram), restore from the sealed backup.
  */
 export const identityRoutes = new Hono<AppEnv>()
-  .get("/", requireSession, async (c) => c.json({ items: await listIdentities(c.get("deps"), c.get("auth").userId) }))
-  .post("/", requireSession, async (c) => {
+  .get("/", requireCredential, async (c) => c.json({ items: await listIdentities(c.get("deps"), c.get("auth")) }))
+  .post("/", requireOwner, idempotent, async (c) => {
     await jsonBody(c, createIdentityRequestSchema, true);
     return c.json(await createIdentity(c.get("deps"), c.get("auth").userId, "api"), 201);
   })
-  .delete("/:id", requireSession, async (c) => {
+  .delete("/:id", requireOwner, async (c) => {
     const identityId = identityIdParam(c);
     const presence = await ownerPresence(c);
     const change = { userId: c.get("auth").userId, identityId, presence, source: presence === "miniapp" ? ("miniapp" as const) : ("api" as const), requestedBy: requestedBy(c) };
     const outcome = await destroyWithOwner(c.get("deps"), change);
     return outcome.status === "done" ? c.json({ ok: true as const }) : c.json(outcome.action, 202);
   })
-  .post("/:id/restore", requireSession, async (c) => {
+  .post("/:id/restore", requireOwner, async (c) => {
     const id = identityIdParam(c);
     const body = await jsonBody(c, restoreRequestSchema, true);
     const deps = c.get("deps");

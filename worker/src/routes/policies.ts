@@ -1,6 +1,6 @@
 import { policyUpdateSchema } from "@clw/shared";
 import { Hono } from "hono";
-import { ownerPresence, requestedBy, requireSession } from "../middleware/auth.js";
+import { ownerPresence, requestedBy, requireCredential, requireOwner } from "../middleware/auth.js";
 import type { AppEnv } from "../middleware/context.js";
 import { identityIdParam, jsonBody } from "../middleware/input.js";
 import { changePolicy } from "../services/owner-changes.js";
@@ -12,8 +12,8 @@ import { getPolicy } from "../services/policies.js";
  * answers 202 and waits for the owner's confirmation in Telegram.
  */
 export const policyRoutes = new Hono<AppEnv>()
-  .get("/:id/policy", requireSession, async (c) => c.json(await getPolicy(c.get("deps"), c.get("auth").userId, identityIdParam(c))))
-  .put("/:id/policy", requireSession, async (c) => {
+  .get("/:id/policy", requireCredential, async (c) => c.json(await getPolicy(c.get("deps"), c.get("auth"), identityIdParam(c))))
+  .put("/:id/policy", requireOwner, async (c) => {
     const identityId = identityIdParam(c);
     const update = await jsonBody(c, policyUpdateSchema);
     const deps = c.get("deps");

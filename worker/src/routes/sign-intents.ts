@@ -1,15 +1,13 @@
-import { idSchema, INTENT_STATUSES, waitQuerySchema } from "@clw/shared";
+import { idSchema, intentDecisionRequestSchema, intentListQuerySchema, waitQuerySchema } from "@clw/shared";
 import { Hono } from "hono";
-import { z } from "zod";
 import { AppError, badRequest } from "../errors.js";
-import { requireSession } from "../middleware/auth.js";
+import { requireCredential, requireOwner } from "../middleware/auth.js";
 import type { AppContext, AppEnv } from "../middleware/context.js";
 import { jsonBody, queryParams } from "../middleware/input.js";
 import { decideLoadedIntent, getIntentState, intentState, listIntentStates, loadOwnedIntent } from "../services/approvals.js";
+import { requirePermission } from "../services/agents.js";
 import { proveMiniAppPresence } from "../services/presence.js";
 
-const decisionSchema = z.strictObject({ init_data: z.string().min(1).max(8192).optional() });
-const listQuerySchema = z.strictObject({ status: z.enum(INTENT_STATUSES).optional() });
 
 function intentIdParam(c: AppContext): string {
   const parsed = idSchema.safeParse(c.req.param("id"));
@@ -24,18 +22,20 @@ function intentIdParam(c: AppContext): string {
  * agent holds) can never decide.
  */
 export const signIntentRoutes = new Hono<AppEnv>()
-  .get("/", requireSession, async (c) => {
-    const { status } = queryParams(c, listQuerySchema);
-    return c.json({ items: await listIntentStates(c.get("deps"), c.get("auth").userId, status) });
+  .get("/", requireCredential, async (c) => {
+    const { status } = queryParams(c, intentListQuerySchema);
+    requirePermission(c.get("deps"), c.get("auth"), "sign");
+    return c.json({ items: await listIntentStates(c.get("deps"), c.get("auth"), status) });
   })
-  .get("/:id", requireSession, async (c) => {
+  .get("/:id", requireCredential, async (c) => {
     const id = intentIdParam(c);
     const { wait } = queryParams(c, waitQuerySchema);
-    return c.json(await getIntentState(c.get("deps"), c.get("auth").userId, id, wait));
+    requirePermission(c.get("deps"), c.get("auth"), "sign");
+    return c.json(await getIntentState(c.get("deps"), c.get("auth"), id, wait));
   })
-  .post("/:id/:decision{approve|deny}", requireSession, async (c) => {
+  .post("/:id/:decision{approve|deny}", requireOwner, async (c) => {
     const id = intentIdParam(c);
-    const { init_data: initData } = await jsonBody(c, decisionSchema, true);
+    const { init_data: initData } = await jsonBody(c, intentDecisionRequestSchema, true);
     const approve = c.req.param("decision") === "approve";
     const deps = c.get("deps");
     if (!initData) {

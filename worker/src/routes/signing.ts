@@ -1,7 +1,8 @@
 import { carriesPsbt, digestIntentRequestSchema, digestSignRequestSchema, psbtIntentRequestSchema, psbtSignRequestSchema, signBatchRequestSchema } from "@clw/shared";
 import { Hono } from "hono";
-import { requireSession, requireSessionToken } from "../middleware/auth.js";
+import { requestedBy, requireCredential, requireCredentialToken } from "../middleware/auth.js";
 import type { AppEnv } from "../middleware/context.js";
+import { idempotent } from "../middleware/idempotency.js";
 import { identityIdParam, jsonBody } from "../middleware/input.js";
 import { signPsbtWithTicket, signWithTicket } from "../services/signatures.js";
 import { createSignIntent, signBatch, type SignSubject } from "../services/signing.js";
@@ -15,23 +16,21 @@ const signBody = (body: unknown) => (carriesPsbt(body) ? psbtSignRequestSchema :
  * approval (202); sign and sign-batch make BIP-340 signatures.
  */
 export const signingRoutes = new Hono<AppEnv>()
-  .post("/:id/sign-intent", requireSessionToken, async (c) => {
+  .post("/:id/sign-intent", requireCredentialToken, idempotent, async (c) => {
     const id = identityIdParam(c);
     const body = await jsonBody(c, intentBody);
     const subject: SignSubject = "psbt" in body ? { kind: "psbt", psbt: body.psbt } : { kind: "digest", digest: body.digest, payment: body.payment };
-    const auth = c.get("auth");
-    const requestedBy = auth.sessionId ? `API session ${auth.sessionId.slice(0, 8)}` : null;
-    const outcome = await createSignIntent(c.get("deps"), auth, id, { subject, requestedBy }, "api");
+    const outcome = await createSignIntent(c.get("deps"), c.get("auth"), id, { subject, requestedBy: requestedBy(c) }, "api");
     return outcome.status === "ticket" ? c.json(outcome.intent, 201) : c.json(outcome.pending, 202);
   })
-  .post("/:id/sign", requireSessionToken, async (c) => {
+  .post("/:id/sign", requireCredentialToken, async (c) => {
     const id = identityIdParam(c);
     const body = await jsonBody(c, signBody);
     const deps = c.get("deps");
     if ("psbt" in body) return c.json(await signPsbtWithTicket(deps, c.get("auth"), id, body.psbt, body.ticket, body.finalize ?? false, "api"));
     return c.json({ signature: await signWithTicket(deps, c.get("auth"), id, body.digest, body.ticket, "api") });
   })
-  .post("/:id/sign-batch", requireSession, async (c) => {
+  .post("/:id/sign-batch", requireCredential, idempotent, async (c) => {
     const id = identityIdParam(c);
     const { digests } = await jsonBody(c, signBatchRequestSchema);
     const list = digests.map((item) => item.digest);

@@ -12,6 +12,7 @@ import { approvalUrl, notifyOwner, showOutcome } from "./notify.js";
 import { evaluateDigest, evaluateTransaction } from "./policy-rules.js";
 import { dailyLimitDenied } from "./policies.js";
 import { randomToken } from "./random.js";
+import type { AuthContext } from "./sessions.js";
 import { mintTicket } from "./tokens.js";
 
 /** What a request signs, prepared for the policy and the records (see `createSignIntent`). */
@@ -32,7 +33,7 @@ export interface IntentSubject {
 }
 
 /** A sign intent row for a subject, in `status`, with everything else unset. */
-function intentRow(deps: Deps, r: { id: string; identityId: string; userId: string; subject: IntentSubject; requestedBy: string | null; nowMs: number }, status: SignIntentsTable["status"]): SignIntentsTable {
+function intentRow(deps: Deps, r: { id: string; identityId: string; userId: string; subject: IntentSubject; requestedBy: string | null; agentKeyId: string | null; nowMs: number }, status: SignIntentsTable["status"]): SignIntentsTable {
   const { subject } = r;
   return {
     id: r.id,
@@ -59,6 +60,7 @@ function intentRow(deps: Deps, r: { id: string; identityId: string; userId: stri
     network: subject.transaction?.network ?? null,
     transaction_summary: subject.transaction ? JSON.stringify(subject.transaction) : null,
     unsafe_sighash: subject.unsafeSighash ? 1 : 0,
+    agent_key_id: r.agentKeyId,
   };
 }
 
@@ -66,7 +68,7 @@ function intentRow(deps: Deps, r: { id: string; identityId: string; userId: stri
 function intentMetadata(row: SignIntentsTable, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const transaction = transactionOf(row);
   const what = transaction ? { kind: "psbt", txid: transaction.txid, spend_sats: transaction.spend_sats, fee_sats: transaction.fee_sats } : { kind: "digest", ...(row.amount_sats !== null ? { amount_sats: row.amount_sats, destination: row.destination, declared: true } : {}) };
-  return { intent: row.id, ...what, ...extra };
+  return { intent: row.id, ...what, ...(row.requested_by ? { requested_by: row.requested_by } : {}), ...(row.agent_key_id ? { agent_id: row.agent_key_id } : {}), ...extra };
 }
 
 export interface NewRequest {
@@ -75,6 +77,8 @@ export interface NewRequest {
   ownerTelegramId: number;
   subject: IntentSubject;
   requestedBy: string | null;
+  /** The agent key that asked, if an agent did. */
+  agentKeyId: string | null;
 }
 
 /**
@@ -89,7 +93,7 @@ export async function createPendingIntent(deps: Deps, request: NewRequest, sourc
   if (!(await insertPendingIntentWithinCap(deps.dbh.db, row, cap, now))) {
     throw new AppError(429, "limit_reached", `${cap} requests already wait for the owner's decision; try again once they are decided or expired`);
   }
-  await recordAudit(deps, { action: "intent.create", userId: request.userId, identityId: request.identityId, source, metadata: intentMetadata(row, { requested_by: request.requestedBy }) });
+  await recordAudit(deps, { action: "intent.create", userId: request.userId, identityId: request.identityId, source, metadata: intentMetadata(row) });
   notifyOwner(deps, row, request.ownerTelegramId);
   const pending: PendingIntent = { id: row.id, status: "pending_approval", expires_at: new Date(row.expires_ms).toISOString(), approval_url: approvalUrl(deps, row.id) };
   return request.subject.transaction ? { ...pending, transaction: request.subject.transaction } : pending;
@@ -102,6 +106,7 @@ export interface AllowedIntent {
   userId: string;
   subject: IntentSubject;
   requestedBy: string | null;
+  agentKeyId: string | null;
   policy: Policy;
   nowMs: number;
 }
@@ -112,7 +117,7 @@ export interface AllowedIntent {
  * @throws AppError 403 `policy_denied` when the limit would be exceeded.
  */
 export async function recordAllowedIntent(deps: Deps, a: AllowedIntent, source: Source): Promise<void> {
-  const row = intentRow(deps, { id: a.intentId, identityId: a.identityId, userId: a.userId, subject: a.subject, requestedBy: a.requestedBy, nowMs: a.nowMs }, "approved");
+  const row = intentRow(deps, { id: a.intentId, identityId: a.identityId, userId: a.userId, subject: a.subject, requestedBy: a.requestedBy, agentKeyId: a.agentKeyId, nowMs: a.nowMs }, "approved");
   const ticketExpiresMs = a.nowMs + deps.config.ticketTtlSeconds * 1000;
   Object.assign(row, { expires_ms: ticketExpiresMs, decided_at: row.created_at, decided_via: "policy", approved_ms: a.nowMs, ticket_nonce: a.nonce, ticket_expires_ms: ticketExpiresMs });
   const metadata = intentMetadata(row, { via: "policy" });
@@ -212,10 +217,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * pending (checking about once a second) until it changes or the time is up.
  * @throws AppError 404 unknown or another user's, 410 `intent_expired` once it has expired.
  */
-export async function getIntentState(deps: Deps, userId: string, intentId: string, waitSeconds: number): Promise<IntentState> {
+export async function getIntentState(deps: Deps, auth: AuthContext, intentId: string, waitSeconds: number): Promise<IntentState> {
   const deadline = deps.now() + waitSeconds * 1000;
   for (;;) {
-    const intent = await loadOwnedIntent(deps, userId, intentId);
+    const intent = await loadOwnedIntent(deps, auth.userId, intentId, auth.agent?.id ?? null);
     if (intent.status !== "pending_approval" || deps.now() >= deadline) return intentState(deps, intent);
     await sleep(Math.min(1000, deadline - deps.now()));
   }
@@ -223,19 +228,20 @@ export async function getIntentState(deps: Deps, userId: string, intentId: strin
 
 /**
  * The user's request with its owner's Telegram account, moved to `expired` first if it lapsed.
- * @throws AppError 404 unknown or another user's, 410 `intent_expired` once it has expired.
+ * An agent key sees only the requests it made.
+ * @throws AppError 404 unknown, another user's or another agent's, 410 `intent_expired` once it has expired.
  */
-export async function loadOwnedIntent(deps: Deps, userId: string, intentId: string): Promise<IntentWithOwner> {
+export async function loadOwnedIntent(deps: Deps, userId: string, intentId: string, agentKeyId: string | null = null): Promise<IntentWithOwner> {
   const found = await findIntentWithOwner(deps.dbh.db, intentId);
-  if (!found || found.user_id !== userId) throw new AppError(404, "not_found", "no such sign intent");
+  if (!found || found.user_id !== userId || (agentKeyId !== null && found.agent_key_id !== agentKeyId)) throw new AppError(404, "not_found", "no such sign intent");
   const intent = await refresh(deps, found);
   if (intent.status === "expired") throw new AppError(410, "intent_expired", "this request expired before it could be used");
   return found;
 }
 
-/** The owner's requests, newest first, optionally only those in one status. */
-export async function listIntentStates(deps: Deps, userId: string, status: SignIntentsTable["status"] | undefined): Promise<IntentState[]> {
-  const rows = await listIntents(deps.dbh.db, userId, status, 50);
+/** The owner's requests (an agent's own, for an agent key), newest first, optionally only those in one status. */
+export async function listIntentStates(deps: Deps, auth: AuthContext, status: SignIntentsTable["status"] | undefined): Promise<IntentState[]> {
+  const rows = (await listIntents(deps.dbh.db, auth.userId, status, 50)).filter((row) => !auth.agent || row.agent_key_id === auth.agent.id);
   const fresh = await Promise.all(rows.map((row) => refresh(deps, row)));
   return Promise.all(fresh.filter((row) => !status || row.status === status).map((row) => intentState(deps, row)));
 }

@@ -11,11 +11,13 @@ import { ensureUser } from "./users.js";
 import { decideIntent } from "./approvals.js";
 import { findPolicy } from "../db/policies.js";
 import { getOwnedIdentity } from "./identities.js";
+import { decideAgentSignIn, openAgentRequest } from "./agent-signin.js";
+import { issueAgentKey, listAgents, revokeAgent } from "./agents.js";
 import { decideOwnerAction } from "./owner-actions.js";
 import { changePolicy } from "./owner-changes.js";
 import { getPolicy } from "./policies.js";
 import { analyzeForPolicy } from "./psbt.js";
-import { listSessions, revokeAllSessions } from "./sessions.js";
+import { listSessions, revokeAllSessions, type AuthContext } from "./sessions.js";
 import { decideSignIn, openSignIn } from "./sign-in.js";
 import { signPsbtWithTicket, signWithTicket } from "./signatures.js";
 import { createSignIntent, type SignSubject } from "./signing.js";
@@ -23,7 +25,7 @@ import { createSignIntent, type SignSubject } from "./signing.js";
 /** How long a bot conversation's state is kept without a new message. */
 export const CONVERSATION_TTL_MS = 15 * 60_000;
 
-const asActor = (user: BotUser) => ({ userId: user.id, sessionId: null });
+const asActor = (user: BotUser): AuthContext => ({ userId: user.id, sessionId: null, agent: null });
 
 /**
  * The bot's view of the product: the same services as the REST API, acting for the owner's
@@ -53,7 +55,7 @@ export function createBotServices(deps: Deps, conversations: ConversationStorage
       const user = await ensureUser(deps, telegramUserId, "telegram");
       return { id: user.id, telegramUserId };
     },
-    listIdentities: (user) => listIdentities(deps, user.id),
+    listIdentities: (user) => listIdentities(deps, asActor(user)),
     createIdentity: (user) => createIdentity(deps, user.id, "telegram"),
     destroyIdentity: (user, identityId) => destroyIdentity(deps, user.id, identityId, "telegram"),
     signDigest: async (user, identityId, digest) => {
@@ -73,7 +75,7 @@ export function createBotServices(deps: Deps, conversations: ConversationStorage
     openSignIn: (code, telegramUserId) => openSignIn(deps, code, telegramUserId),
     decideSignIn: (challengeId, telegramUserId, approve) => decideSignIn(deps, challengeId, telegramUserId, approve),
     decideIntent: async (intentId, telegramUserId, approve) => (await decideIntent(deps, intentId, telegramUserId, approve, "chat")).outcome,
-    getPolicy: (user, identityId) => getPolicy(deps, user.id, identityId),
+    getPolicy: (user, identityId) => getPolicy(deps, asActor(user), identityId),
     setPolicy: async (user, identityId, policy) => {
       const outcome = await changePolicy(deps, { userId: user.id, identityId, presence: "chat", source: "telegram", requestedBy: null }, policy);
       if (outcome.status !== "done") throw new Error("a change the owner makes in chat never waits for their confirmation");
@@ -81,6 +83,14 @@ export function createBotServices(deps: Deps, conversations: ConversationStorage
     },
     decideOwnerAction: (actionId, telegramUserId, confirm) => decideOwnerAction(deps, actionId, telegramUserId, confirm),
     listSessions: (user) => listSessions(deps, user.id, null),
+    openAgentRequest: (code, telegramUserId) => openAgentRequest(deps, code, telegramUserId),
+    decideAgentRequest: (requestId, telegramUserId, approve) => decideAgentSignIn(deps, requestId, telegramUserId, approve),
+    listAgents: (user) => listAgents(deps, user.id),
+    revokeAgent: (user, agentId) => revokeAgent(deps, user.id, agentId, "telegram"),
+    createAgentKey: async (user, name) => {
+      const issued = await issueAgentKey(deps, { userId: user.id, name, identityIds: null, permissions: ["sign", "read"], expiresInSeconds: null, via: "chat" }, "telegram");
+      return issued!;
+    },
     revokeAllSessions: (user) => revokeAllSessions(deps, user.id, "telegram"),
   };
 }

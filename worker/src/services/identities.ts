@@ -6,7 +6,9 @@ import { deleteKeyBackupQuery, findKeyBackup, insertKeyBackupIfChangedQuery } fr
 import type { IdentitiesTable } from "../db/schema.js";
 import { AppError } from "../errors.js";
 import { auditIfChangedQuery, auditQuery, logAudit, type AuditInput } from "./audit.js";
+import { requirePermission } from "./agents.js";
 import type { Deps, Source } from "./deps.js";
+import type { AuthContext } from "./sessions.js";
 import { storeResealedBackup } from "./key-reseal.js";
 
 /**
@@ -25,8 +27,12 @@ export async function getOwnedIdentity(deps: Deps, userId: string, identityId: s
   return checkOwnership(await findIdentity(deps.dbh.db, identityId), userId, active);
 }
 
-export async function listIdentities(deps: Deps, userId: string): Promise<Identity[]> {
-  return (await listActiveIdentities(deps.dbh.db, userId)).map(toIdentity);
+/** The active identities the credential may see: the owner's all, an agent key's those in its scope. */
+export async function listIdentities(deps: Deps, auth: AuthContext): Promise<Identity[]> {
+  requirePermission(deps, auth, "read");
+  const scope = auth.agent?.identityIds ?? null;
+  const rows = await listActiveIdentities(deps.dbh.db, auth.userId);
+  return rows.filter((row) => scope === null || scope.includes(row.id)).map((row) => toIdentity(row, deps.config.bitcoinNetwork));
 }
 
 const identityCapReached = (cap: number) =>
@@ -60,7 +66,7 @@ export async function createIdentity(deps: Deps, userId: string, source: Source)
   }
   if (!stored) throw identityCapReached(cap);
   logAudit(event, now);
-  return toIdentity(row);
+  return toIdentity(row, deps.config.bitcoinNetwork);
 }
 
 /**
@@ -109,5 +115,5 @@ export async function restoreIdentity(deps: Deps, identity: IdentitiesTable, sou
     deps.now(),
   ).execute();
   if (restored.resealed_key) await storeResealedBackup(deps, identity, backup.sealed_key, restored.resealed_key, source);
-  return toIdentity(identity);
+  return toIdentity(identity, deps.config.bitcoinNetwork);
 }

@@ -7,7 +7,9 @@ import { AppError } from "../errors.js";
 import { auditQuery } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
 import { getOwnedIdentity } from "./identities.js";
+import { requirePermission } from "./agents.js";
 import { tellPolicyChanged } from "./notify.js";
+import type { AuthContext } from "./sessions.js";
 
 /** The 403 `policy_denied` error, with the reason. */
 export function policyDenied(reason: string): AppError {
@@ -30,8 +32,10 @@ export function dailyLimitDenied(limit: number | null, spent?: number): AppError
   return policyDenied(`this would exceed the identity's daily limit${left}`);
 }
 
-export async function getPolicy(deps: Deps, userId: string, identityId: string): Promise<Policy> {
-  await getOwnedIdentity(deps, userId, identityId, false);
+/** An identity's policy, for its owner or an agent key with `read` on it. */
+export async function getPolicy(deps: Deps, auth: AuthContext, identityId: string): Promise<Policy> {
+  requirePermission(deps, auth, "read", identityId);
+  await getOwnedIdentity(deps, auth.userId, identityId, false);
   return findPolicy(deps.dbh.db, identityId);
 }
 

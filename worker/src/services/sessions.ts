@@ -1,4 +1,4 @@
-import type { Session, SessionInfo } from "@clw/shared";
+import type { AgentPermission, Session, SessionInfo } from "@clw/shared";
 import { runBatch } from "../db/client.js";
 import type { SessionVia, UsersTable } from "../db/schema.js";
 import { findLiveSession, insertSessionQuery, listLiveSessions, revokeAllSessionsQuery, revokeSessionQuery } from "../db/sessions.js";
@@ -9,13 +9,23 @@ import { randomToken } from "./random.js";
 import { toApiUser } from "./users.js";
 import { mintSessionToken, verifySessionToken } from "./tokens.js";
 
+/** An agent key's scope: the identities it may use (null: all of its owner's) and what it may do. */
+export interface AgentScope {
+  id: string;
+  name: string;
+  identityIds: string[] | null;
+  permissions: AgentPermission[];
+}
+
 /**
- * Who is acting. `sessionId` is the API session; it is null when the owner acts in Telegram,
- * where the verified webhook and their Telegram account are the proof of presence.
+ * Who is acting, and what they may do: the owner through an API session (`sessionId`), the owner
+ * in Telegram (both null: the verified webhook and their account are the proof of presence), or
+ * an agent through its own key (`agent`), limited to its identities and permissions.
  */
 export interface AuthContext {
   userId: string;
   sessionId: string | null;
+  agent: AgentScope | null;
 }
 
 /** Where a session comes from: the challenge it was exchanged for, how, and the requester's label. */
@@ -56,7 +66,7 @@ export async function openSession(deps: Deps, user: UsersTable, source: Source, 
  */
 export async function readSessionToken(deps: Deps, token: string): Promise<AuthContext> {
   const claims = await verifySessionToken(token, deps.config.sessionSecret, deps.config.previousSessionSecret);
-  return { userId: claims.sub, sessionId: claims.jti };
+  return { userId: claims.sub, sessionId: claims.jti, agent: null };
 }
 
 /** @throws AppError 401 `unauthorized` unless the session is live (not revoked, not expired). */

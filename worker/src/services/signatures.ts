@@ -10,6 +10,7 @@ import { auditIfChangedQuery, logAudit, recordAudit, type AuditInput } from "./a
 import type { Deps, Source } from "./deps.js";
 import { getOwnedIdentity, restoreIdentity } from "./identities.js";
 import { admit } from "./rate-limit.js";
+import { requirePermission } from "./agents.js";
 import { analyzeForPolicy } from "./psbt.js";
 import { assertLiveSession, type AuthContext } from "./sessions.js";
 import { verifyTicket } from "./tokens.js";
@@ -52,7 +53,9 @@ async function spendTickets(deps: Deps, spend: Spend): Promise<void> {
   const now = deps.now();
   const usedAt = new Date(now).toISOString();
   const uses = spend.nonces.map(({ nonce, expiresMs }) => ({ ...spend.auth, nonce, identityId: spend.identityId, usedAt, nowMs: now, expiresMs }));
-  const event: AuditInput = { action: "identity.sign", userId: spend.auth.userId, identityId: spend.identityId, source: spend.source, metadata: spend.metadata };
+  const { agent } = spend.auth;
+  const metadata = agent ? { ...spend.metadata, agent: agent.name, agent_id: agent.id } : spend.metadata;
+  const event: AuditInput = { action: "identity.sign", userId: spend.auth.userId, identityId: spend.identityId, source: spend.source, metadata };
   const statements = [consumeTicketsQuery(uses), auditIfChangedQuery(event, now)];
   if (spend.intentId) statements.push(markIntentUsedQuery(spend.intentId, spend.nonces[0]!.nonce));
   const [consumed] = await runBatch(deps.dbh, statements);
@@ -75,6 +78,7 @@ async function explainRefusal(deps: Deps, auth: AuthContext, identityId: string,
  * @throws AppError 401/403/409/410 for ticket problems, 404/409 for the identity, 502/503 for the enclave.
  */
 export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: string, digest: string, ticket: string, source: Source): Promise<string> {
+  requirePermission(deps, auth, "sign", identityId);
   const claims = await verifyTicket(ticket, deps.config.ticketSecret, deps.config.previousTicketSecret);
   const hash = digestHash(digest);
   if (claims.iid !== identityId || claims.dgh !== hash || claims.sub !== auth.userId || claims.knd === "psbt") {
@@ -97,6 +101,7 @@ export async function signWithTicket(deps: Deps, auth: AuthContext, identityId: 
  *   identity, 502/503 for the enclave.
  */
 export async function signPsbtWithTicket(deps: Deps, auth: AuthContext, identityId: string, psbt: string, ticket: string, finalize: boolean, source: Source): Promise<SignedPsbt> {
+  requirePermission(deps, auth, "sign", identityId);
   const claims = await verifyTicket(ticket, deps.config.ticketSecret, deps.config.previousTicketSecret);
   if (claims.iid !== identityId || claims.sub !== auth.userId || claims.knd !== "psbt") {
     throw new AppError(403, "ticket_mismatch", "this ticket was issued for another identity, owner or for a digest");

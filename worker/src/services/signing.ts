@@ -5,6 +5,7 @@ import { findUserById } from "../db/users.js";
 import { AppError } from "../errors.js";
 import { createPendingIntent, recordAllowedIntent, type IntentSubject } from "./approvals.js";
 import type { Deps, Source } from "./deps.js";
+import { requesterName, requirePermission } from "./agents.js";
 import { checkOwnership, getOwnedIdentity } from "./identities.js";
 import { evaluateDigest, evaluateTransaction } from "./policy-rules.js";
 import { policyDenied, precheckDailyLimit } from "./policies.js";
@@ -19,7 +20,7 @@ export type SignSubject = { kind: "digest"; digest: string; payment?: Payment } 
 
 export interface IntentRequest {
   subject: SignSubject;
-  /** Who asked, for the owner's approval message (e.g. the API session and its client). */
+  /** Who asked, for the owner's approval message (default: the session or agent key asking). */
   requestedBy?: string | null;
   /** The owner asks themselves, confirming in Telegram: that is the approval. */
   ownerPresent?: boolean;
@@ -39,6 +40,7 @@ export type IntentOutcome = { status: "ticket"; intent: SignIntent } | { status:
  *   400 `invalid_psbt`.
  */
 export async function createSignIntent(deps: Deps, auth: AuthContext, identityId: string, request: IntentRequest, source: Source): Promise<IntentOutcome> {
+  requirePermission(deps, auth, "sign", identityId);
   const now = deps.now();
   const row = await findIdentityForSession(deps.dbh.db, identityId, auth.sessionId, now);
   if (!row || !row.session_live) await assertLiveSession(deps, auth);
@@ -48,18 +50,19 @@ export async function createSignIntent(deps: Deps, auth: AuthContext, identityId
   const subject = prepareSubject(deps, identity.public_key, policy.allow_unsafe_sighash, request.subject);
   const verdict = subject.transaction ? evaluateTransaction(policy, subject.transaction, ownerPresent) : evaluateDigest(policy, subject.payment ?? undefined, ownerPresent);
   if (verdict.kind === "deny") throw policyDenied(verdict.reason);
-  const requestedBy = request.requestedBy ?? null;
+  const requestedBy = request.requestedBy ?? requesterName(auth);
+  const agentKeyId = auth.agent?.id ?? null;
   if (verdict.kind === "approval") {
     await precheckDailyLimit(deps, identityId, policy, subject.amountSats);
     const owner = await findUserById(deps.dbh.db, auth.userId);
     if (!owner) throw new AppError(401, "unauthorized", "the session's user no longer exists");
-    return { status: "pending_approval", pending: await createPendingIntent(deps, { identityId, userId: auth.userId, ownerTelegramId: owner.telegram_user_id, subject, requestedBy }, source) };
+    return { status: "pending_approval", pending: await createPendingIntent(deps, { identityId, userId: auth.userId, ownerTelegramId: owner.telegram_user_id, subject, requestedBy, agentKeyId }, source) };
   }
   const intentId = crypto.randomUUID();
   const nonce = randomToken(16);
   const ttl = deps.config.ticketTtlSeconds;
   const recorded = verdict.reserveSats !== null || subject.kind === "psbt";
-  if (recorded) await recordAllowedIntent(deps, { intentId, nonce, identityId, userId: auth.userId, subject, requestedBy, policy, nowMs: now }, source);
+  if (recorded) await recordAllowedIntent(deps, { intentId, nonce, identityId, userId: auth.userId, subject, requestedBy, agentKeyId, policy, nowMs: now }, source);
   const claims = {
     sub: auth.userId,
     iid: identityId,
@@ -98,6 +101,7 @@ function prepareSubject(deps: Deps, publicKey: string, allowUnsafeSighash: boole
  * @throws AppError 403 `approval_required` / `policy_denied` when it does not.
  */
 export async function signBatch(deps: Deps, auth: AuthContext, identityId: string, digests: string[], source: Source): Promise<string[]> {
+  requirePermission(deps, auth, "sign", identityId);
   const [, policy] = await Promise.all([getOwnedIdentity(deps, auth.userId, identityId), findPolicy(deps.dbh.db, identityId)]);
   const verdict = evaluateDigest(policy, undefined, false);
   if (verdict.kind === "deny") throw policyDenied(verdict.reason);

@@ -1,0 +1,25 @@
+import type { Db } from "./client.js";
+import type { IdempotencyKeysTable } from "./schema.js";
+
+/** How long a first answer is kept for its Idempotency-Key. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Reserves the key for this request, unless a live reservation or answer exists (then returns
+ * it). An entry older than a day is replaced as if it were not there.
+ */
+export async function reserveIdempotencyKey(db: Db, row: IdempotencyKeysTable): Promise<IdempotencyKeysTable | undefined> {
+  await db.deleteFrom("idempotency_keys").where("credential", "=", row.credential).where("idem_key", "=", row.idem_key).where("created_ms", "<=", row.created_ms - IDEMPOTENCY_TTL_MS).execute();
+  const inserted = await db.insertInto("idempotency_keys").values(row).onConflict((oc) => oc.doNothing()).returning("idem_key").executeTakeFirst();
+  if (inserted) return undefined;
+  return db.selectFrom("idempotency_keys").selectAll().where("credential", "=", row.credential).where("idem_key", "=", row.idem_key).executeTakeFirst();
+}
+
+export async function storeIdempotentAnswer(db: Db, credential: string, key: string, status: number, response: string): Promise<void> {
+  await db.updateTable("idempotency_keys").set({ status, response }).where("credential", "=", credential).where("idem_key", "=", key).execute();
+}
+
+/** Frees a reservation whose request failed on the server, so the client may retry. */
+export async function releaseIdempotencyKey(db: Db, credential: string, key: string): Promise<void> {
+  await db.deleteFrom("idempotency_keys").where("credential", "=", credential).where("idem_key", "=", key).where("status", "=", 0).execute();
+}
