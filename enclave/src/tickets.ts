@@ -50,9 +50,11 @@ export function createTicketVerifier(secret: string, previousSecret?: string): T
  * A PSBT ticket never signs a raw digest, and a digest ticket never signs a PSBT.
  * @throws TicketMismatchError (403).
  */
+const KIND_WORDS: Record<TicketKind, string> = { digest: "a digest", psbt: "a PSBT", batch: "a batch of digests" };
+
 export function checkTicketKind(claims: TicketClaims, kind: TicketKind): void {
   const actual = claims.knd ?? "digest";
-  if (actual !== kind) throw new TicketMismatchError(`request: it signs a ${actual === "psbt" ? "PSBT" : "digest"}, not a ${kind === "psbt" ? "PSBT" : "digest"}`);
+  if (actual !== kind) throw new TicketMismatchError(`request: it signs ${KIND_WORDS[actual]}, not ${KIND_WORDS[kind]}`);
 }
 
 /**
@@ -63,7 +65,7 @@ export function checkTicketKind(claims: TicketClaims, kind: TicketKind): void {
 export function checkTicketTarget(claims: TicketClaims, identityId: string, hashHex: string, kind: TicketKind = "digest"): void {
   if (claims.iid !== identityId) throw new TicketMismatchError("identity");
   checkTicketKind(claims, kind);
-  if (claims.dgh !== hashHex) throw new TicketMismatchError(kind === "psbt" ? "transaction" : "digest");
+  if (claims.dgh !== hashHex) throw new TicketMismatchError(kind === "psbt" ? "transaction" : kind === "batch" ? "digests" : "digest");
 }
 
 /**

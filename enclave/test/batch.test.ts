@@ -1,69 +1,55 @@
 import { schnorr } from "@noble/curves/secp256k1.js";
+import { batchHash } from "@clw/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { generateKey, mintTicket, newId, randomHex, startEnclave, type TestEnclave } from "./helpers.js";
+import { generateKey, mintTicket, randomHex, startEnclave, type TestEnclave } from "./helpers.js";
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
 
-describe("sign-batch", () => {
+describe("sign-batch: one ticket bound to exactly these digests, in this order", () => {
   let enclave: TestEnclave;
   beforeEach(async () => {
     enclave = await startEnclave();
   });
   afterEach(() => enclave.close());
 
-  async function items(k: { identityId: string; userId: string }, n: number) {
-    return Promise.all(
-      Array.from({ length: n }, async () => {
-        const digest = randomHex(32);
-        return { digest, ticket: await mintTicket({ sub: k.userId, iid: k.identityId, digest }) };
-      }),
-    );
-  }
+  const digestsOf = (n: number) => Array.from({ length: n }, () => randomHex(32));
+  const batchTicket = (k: { identityId: string; userId: string }, digests: string[], extra: { expiresIn?: number } = {}) =>
+    mintTicket({ sub: k.userId, iid: k.identityId, digest: digests[0]!, dgh: batchHash(digests), knd: "batch", ...extra });
 
-  it("signs every digest in order", async () => {
+  it("signs every digest in order, up to 100, once", async () => {
     const k = await generateKey(enclave);
-    const batch = await items(k, 5);
-    const res = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, items: batch });
+    const digests = digestsOf(100);
+    const ticket = await batchTicket(k, digests);
+    const res = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, digests, ticket });
     expect(res.status).toBe(200);
-    expect(res.json.signatures).toHaveLength(5);
-    res.json.signatures.forEach((sig: string, i: number) => {
-      expect(schnorr.verify(hex(sig), hex(batch[i]!.digest), hex(k.publicKey.slice(2)))).toBe(true);
-    });
-    const again = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, items: batch.slice(2, 3) });
-    expect(again.status).toBe(409);
+    expect(res.json.signatures).toHaveLength(100);
+    res.json.signatures.forEach((sig: string, i: number) => expect(schnorr.verify(hex(sig), hex(digests[i]!), hex(k.publicKey.slice(2)))).toBe(true));
+    const again = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, digests, ticket });
+    expect([again.status, again.json.code]).toEqual([409, "ticket_replayed"]);
   });
 
-  it("one bad ticket → that error and nothing consumed; the good ones then sign alone", async () => {
+  it("another order, another digest, one more or one fewer: 403 and nothing consumed", async () => {
     const k = await generateKey(enclave);
-    const good = await items(k, 3);
-    const badDigest = randomHex(32);
-    const bad = { digest: badDigest, ticket: await mintTicket({ sub: newId(), iid: k.identityId, digest: badDigest }) };
-    const res = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, items: [good[0], bad, good[1], good[2]] });
-    expect(res.status).toBe(403);
-    expect(res.json.code).toBe("ticket_mismatch");
-    const expired = { ...good[0]!, ticket: await mintTicket({ sub: k.userId, iid: k.identityId, digest: good[0]!.digest, expiresIn: -5 }) };
-    const res2 = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, items: [good[1], expired] });
-    expect(res2.status).toBe(410);
-    const retry = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, items: good });
-    expect(retry.status).toBe(200);
-    expect(retry.json.signatures).toHaveLength(3);
+    const digests = digestsOf(3);
+    const ticket = await batchTicket(k, digests);
+    for (const other of [[digests[1]!, digests[0]!, digests[2]!], [digests[0]!, digests[1]!, randomHex(32)], [...digests, randomHex(32)], digests.slice(0, 2)]) {
+      const res = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, digests: other, ticket });
+      expect([res.status, res.json.code]).toEqual([403, "ticket_mismatch"]);
+    }
+    expect((await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, digests, ticket })).status).toBe(200);
   });
 
-  it("a jti repeated within the batch → 409 and nothing consumed", async () => {
+  it("a digest ticket signs no batch and a batch ticket no single digest; expired is 410; over 100 is 400", async () => {
     const k = await generateKey(enclave);
-    const [a] = await items(k, 1);
-    const res = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, items: [a, a] });
-    expect(res.status).toBe(409);
-    expect(res.json.code).toBe("ticket_replayed");
-    expect((await enclave.post("/v1/keys/sign", { identity_id: k.identityId, ...a })).status).toBe(200);
-  });
-
-  it("a batch with an already used ticket consumes none of the others", async () => {
-    const k = await generateKey(enclave);
-    const [used, fresh] = await items(k, 2);
-    expect((await enclave.post("/v1/keys/sign", { identity_id: k.identityId, ...used })).status).toBe(200);
-    const res = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, items: [fresh, used] });
-    expect(res.status).toBe(409);
-    expect((await enclave.post("/v1/keys/sign", { identity_id: k.identityId, ...fresh })).status).toBe(200);
+    const [digest] = digestsOf(1);
+    const digestTicket = await mintTicket({ sub: k.userId, iid: k.identityId, digest: digest! });
+    expect((await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, digests: [digest], ticket: digestTicket })).status).toBe(403);
+    const asBatch = await batchTicket(k, [digest!]);
+    expect((await enclave.post("/v1/keys/sign", { identity_id: k.identityId, digest, ticket: asBatch })).status).toBe(403);
+    const expired = await batchTicket(k, [digest!], { expiresIn: -5 });
+    expect((await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, digests: [digest], ticket: expired })).status).toBe(410);
+    const tooMany = digestsOf(101);
+    expect((await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, digests: tooMany, ticket: await batchTicket(k, tooMany) })).status).toBe(400);
+    expect((await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, digests: [digest], ticket: asBatch })).status).toBe(200);
   });
 });

@@ -62,6 +62,8 @@ export interface TicketOptions {
   scope?: string;
   /** The ticket's kind claim; omitted (a digest ticket) unless given. */
   knd?: string;
+  /** The bound hash as is (e.g. a batch's `batchHash`), instead of the digest's hash. */
+  dgh?: string;
   /** The identity's policy lets this PSBT use sighash types other than DEFAULT/ALL. */
   uns?: boolean;
 }
@@ -69,7 +71,7 @@ export interface TicketOptions {
 /** Mints a signing ticket the way the API does (HS256, ticket+jwt). */
 export async function mintTicket(o: TicketOptions): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const claims = { iid: o.iid, dgh: digestHash(normalizeDigest(o.digest) ?? o.digest), scope: o.scope ?? "sign", ...(o.knd ? { knd: o.knd } : {}), ...(o.uns ? { uns: true } : {}) };
+  const claims = { iid: o.iid, dgh: o.dgh ?? digestHash(normalizeDigest(o.digest) ?? o.digest), scope: o.scope ?? "sign", ...(o.knd ? { knd: o.knd } : {}), ...(o.uns ? { uns: true } : {}) };
   return new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: o.typ ?? TICKET_TYP })
     .setIssuer(TOKEN_ISSUER)

@@ -62,7 +62,7 @@ describe("POST /v1/keys/sign-psbt", () => {
     const single = await enclave.post("/v1/keys/sign", { identity_id: k.identityId, digest, ticket });
     expect(single.status).toBe(403);
     expect(single.json).toEqual({ code: "ticket_mismatch", error: "ticket does not match the request: it signs a PSBT, not a digest" });
-    const batch = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, items: [{ digest, ticket }] });
+    const batch = await enclave.post("/v1/keys/sign-batch", { identity_id: k.identityId, digests: [digest], ticket });
     expect(batch.status).toBe(403);
   });
 

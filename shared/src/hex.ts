@@ -15,6 +15,18 @@ export function normalizeDigest(input: unknown): string | null {
   return match ? match[1]!.toLowerCase() : null;
 }
 
+/**
+ * What a batch ticket is bound to: SHA-256 over a tag and every digest's 32 bytes in order, as
+ * lowercase hex. One ticket signs exactly these digests, in this order, once.
+ */
+export function batchHash(digestsHex: readonly string[]): string {
+  const tag = new TextEncoder().encode("clw-cash:batch:v1");
+  const body = new Uint8Array(tag.length + 32 * digestsHex.length);
+  body.set(tag);
+  digestsHex.forEach((digest, i) => body.set(hexToBytes(digest), tag.length + 32 * i));
+  return bytesToHex(sha256(body));
+}
+
 /** SHA-256 of the digest's 32 bytes, as lowercase hex: what a ticket is bound to. */
 export function digestHash(digestHex: string): string {
   return bytesToHex(sha256(hexToBytes(digestHex)));

@@ -11,10 +11,11 @@ export const TICKET_AUDIENCE = "clw-cash:ticket";
 export const TICKET_TYP = "ticket+jwt";
 
 /**
- * What a ticket signs: a raw 32-byte digest, or a PSBT whose analysis binding (see
- * `@clw/shared/psbt`) it is bound to. The signer refuses a ticket of one kind on the other's route.
+ * What a ticket signs: a raw 32-byte digest, a PSBT whose analysis binding (see
+ * `@clw/shared/psbt`) it is bound to, or a batch of digests (see `batchHash`). The signer refuses
+ * a ticket of one kind on another kind's route.
  */
-export const ticketKindSchema = z.enum(["digest", "psbt"]);
+export const ticketKindSchema = z.enum(["digest", "psbt", "batch"]);
 export type TicketKind = z.infer<typeof ticketKindSchema>;
 
 /**

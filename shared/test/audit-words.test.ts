@@ -35,7 +35,7 @@ describe("activity in words", () => {
 
   it("says a single signature and a batch apart", () => {
     expect(describeEvent(event("identity.sign", { digest_hash: "ab" }))).toBe("Signed a digest with key 1a2b3c4d…");
-    expect(describeEvent(event("identity.sign", { count: 3, digest_hashes: [] }))).toBe("Signed 3 digests with key 1a2b3c4d…");
+    expect(describeEvent(event("identity.sign", { count: 3, batch_hash: "ab".repeat(32) }))).toBe("Signed 3 digests with key 1a2b3c4d…");
   });
 
   it("names a key by its public key once known, as the keys screen does", () => {

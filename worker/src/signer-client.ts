@@ -73,8 +73,8 @@ export function createSignerClient(options: SignerClientOptions) {
       post<GeneratedKey>("/v1/keys/generate", { identity_id: identityId, user_id: userId }),
     sign: async (identityId: string, digest: string, ticket: string) =>
       (await post<{ signature: string }>("/v1/keys/sign", { identity_id: identityId, digest, ticket })).signature,
-    signBatch: async (identityId: string, items: { digest: string; ticket: string }[]) =>
-      (await post<{ signatures: string[] }>("/v1/keys/sign-batch", { identity_id: identityId, items })).signatures,
+    signBatch: async (identityId: string, digests: string[], ticket: string) =>
+      (await post<{ signatures: string[] }>("/v1/keys/sign-batch", { identity_id: identityId, digests, ticket })).signatures,
     signPsbt: (identityId: string, psbt: string, ticket: string, network: BitcoinNetwork) =>
       post<{ psbt: string; signed_inputs: number[] }>("/v1/keys/sign-psbt", { identity_id: identityId, psbt, ticket, network }),
     destroy: (identityId: string) => post<{ ok: true; existed: boolean }>("/v1/keys/destroy", { identity_id: identityId }),

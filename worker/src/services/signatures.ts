@@ -1,4 +1,4 @@
-import { digestHash, type SignedPsbt } from "@clw/shared";
+import { batchHash, digestHash, type SignedPsbt } from "@clw/shared";
 import { finalizePsbt } from "@clw/shared/psbt";
 import { runBatch } from "../db/client.js";
 import { findIdentity } from "../db/identities.js";
@@ -122,25 +122,24 @@ export async function signPsbtWithTicket(deps: Deps, auth: AuthContext, identity
   return { psbt: finished.psbt, signed_inputs: signed.signed_inputs, tx_hex: finished.tx_hex };
 }
 
-/** A batch ticket's inputs: each digest with the single-use ticket minted for it. */
-export interface BatchItem {
-  digest: string;
+/** A batch to sign: the digests in order, and the one ticket bound to them. */
+export interface Batch {
+  digests: string[];
   ticket: string;
   nonce: string;
-  digestHash: string;
   expiresMs: number;
 }
 
 /**
- * Spends a batch's tickets (all or none, one D1 round trip) and signs every digest in one signer
- * call that succeeds or fails as a whole.
+ * Spends a batch's ticket (one D1 round trip, with its `identity.sign` event) and signs every
+ * digest in one signer call that succeeds or fails as a whole. Each digest counts against the
+ * identity's signing limit.
  */
-export async function signBatchItems(deps: Deps, auth: AuthContext, identityId: string, items: BatchItem[], source: Source): Promise<string[]> {
-  const nonces = items.map(({ nonce, expiresMs }) => ({ nonce, expiresMs }));
-  return withSignLimit(deps, identityId, items.length, async () => {
-    await spendTickets(deps, { auth, identityId, nonces, metadata: { count: items.length, digest_hashes: items.map((item) => item.digestHash) }, source });
-    const pairs = items.map(({ digest, ticket }) => ({ digest, ticket }));
-    return callSigner(deps, { userId: auth.userId, identityId, nonces: nonces.map((n) => n.nonce) }, () => deps.signer.signBatch(identityId, pairs));
+export async function signBatchWithTicket(deps: Deps, auth: AuthContext, identityId: string, batch: Batch, source: Source): Promise<string[]> {
+  return withSignLimit(deps, identityId, batch.digests.length, async () => {
+    const metadata = { count: batch.digests.length, batch_hash: batchHash(batch.digests), nonce: batch.nonce };
+    await spendTickets(deps, { auth, identityId, nonces: [{ nonce: batch.nonce, expiresMs: batch.expiresMs }], metadata, source });
+    return callSigner(deps, { userId: auth.userId, identityId, nonces: [batch.nonce] }, () => deps.signer.signBatch(identityId, batch.digests, batch.ticket));
   });
 }
 

@@ -1,4 +1,4 @@
-import { digestHash, type Payment, type PendingIntent, type SignIntent, type TransactionSummary } from "@clw/shared";
+import { batchHash, digestHash, type Payment, type PendingIntent, type SignIntent, type TransactionSummary } from "@clw/shared";
 import { findPolicy, toPolicy } from "../db/policies.js";
 import { findIdentityForSession } from "../db/identities.js";
 import { findUserById } from "../db/users.js";
@@ -12,7 +12,7 @@ import { policyDenied, precheckDailyLimit } from "./policies.js";
 import { analyzeForPolicy } from "./psbt.js";
 import { randomToken } from "./random.js";
 import { assertLiveSession, type AuthContext } from "./sessions.js";
-import { signBatchItems, type BatchItem } from "./signatures.js";
+import { signBatchWithTicket } from "./signatures.js";
 import { mintTicket } from "./tokens.js";
 
 /** What is asked to be signed: a raw digest (maybe with a declared payment), or a PSBT. */
@@ -96,8 +96,8 @@ function prepareSubject(deps: Deps, publicKey: string, allowUnsafeSighash: boole
 }
 
 /**
- * Signs up to 100 digests at once, each with its own single-use ticket minted here (the policy
- * must let the identity sign raw digests without the owner).
+ * Signs up to 100 digests at once with one single-use ticket minted here, bound to exactly these
+ * digests in this order (the policy must let the identity sign raw digests without the owner).
  * @throws AppError 403 `approval_required` / `policy_denied` when it does not.
  */
 export async function signBatch(deps: Deps, auth: AuthContext, identityId: string, digests: string[], source: Source): Promise<string[]> {
@@ -110,13 +110,7 @@ export async function signBatch(deps: Deps, auth: AuthContext, identityId: strin
   }
   const now = deps.now();
   const ttl = deps.config.ticketTtlSeconds;
-  const items: BatchItem[] = await Promise.all(
-    digests.map(async (digest) => {
-      const nonce = randomToken(16);
-      const dgh = digestHash(digest);
-      const ticket = await mintTicket({ sub: auth.userId, iid: identityId, dgh, scope: "sign", jti: nonce }, deps.config.ticketSecret, ttl, now);
-      return { digest, ticket, nonce, digestHash: dgh, expiresMs: now + ttl * 1000 };
-    }),
-  );
-  return signBatchItems(deps, auth, identityId, items, source);
+  const nonce = randomToken(16);
+  const ticket = await mintTicket({ sub: auth.userId, iid: identityId, dgh: batchHash(digests), scope: "sign", jti: nonce, knd: "batch" }, deps.config.ticketSecret, ttl, now);
+  return signBatchWithTicket(deps, auth, identityId, { digests, ticket, nonce, expiresMs: now + ttl * 1000 }, source);
 }
