@@ -17,7 +17,7 @@ export function TransactionDetails({ tx }: { tx: TransactionSummary }) {
       <div className="fact">
         <span className="hint">Total leaving this key</span>
         <p className="amount" data-testid="spend">{formatSats(tx.spend_sats)}</p>
-        <p className="hint" data-testid="spend-btc">{formatBtc(tx.spend_sats)} · payments and fee, minus change</p>
+        <p className="amount-sub" data-testid="spend-btc">{formatBtc(tx.spend_sats)} · payments and fee, minus change</p>
       </div>
       {tx.network !== BITCOIN_NETWORK && (
         <p className="notice notice-warning" role="alert">
