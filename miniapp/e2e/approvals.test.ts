@@ -3,7 +3,7 @@ import { createClient, isPendingIntent, verifySchnorr, type ClwClient, type Iden
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../../worker/stack/fake-telegram.js";
-import { callbackUpdate } from "../../worker/stack/telegram-updates.js";
+import { pressInChat, waitForBotMessage } from "./chat.js";
 import { DARK_THEME, pressTelegramButton, screenshot, signedInitData, startApp, telegramCalls, telegramLaunchHash, useAppInBrowser } from "./support.js";
 
 const BOT_TOKEN = "7000000003:AAHtest_token_for_the_approvals_e2e_run";
@@ -13,7 +13,8 @@ const BOT = "clw_test_bot";
 const ALICE = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
 const NO_POLICY: Policy = { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null, max_fee_sats: null, raw_digests: "allow", allow_unsafe_sighash: false };
 
-const initData = (telegramUserId: number, token = BOT_TOKEN) => signedInitData(telegramUserId, token);
+/** Init data of a launch; with `startParam`, a launch from that request's Review button. */
+const initData = (telegramUserId: number, token = BOT_TOKEN, startParam?: string) => signedInitData(telegramUserId, token, { startParam });
 const pressMainButton = (page: Page) => pressTelegramButton(page, "main_button_pressed");
 
 const mainButtonShows = async (page: Page, text: string) =>
@@ -58,8 +59,11 @@ describe("payment and signing approval in the Mini App", () => {
     const { telegramUserId, client, identity } = await owner();
     const { digest, intent } = await ask(client, identity, { amount_sats: 42_000, destination: ALICE, memo: "invoice 7" });
 
-    await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId), DARK_THEME, intent.id)}`);
+    await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId, BOT_TOKEN, intent.id), DARK_THEME, intent.id)}`);
     await t.page.getByTestId("amount").filter({ hasText: "42,000 sats" }).waitFor();
+    // A raw digest: its content can't be checked, and the payment beside it is only a claim.
+    await t.page.getByTestId("raw-digest").getByText("Its content can't be checked.").waitFor();
+    await t.page.getByTestId("declared-payment").getByText("Declared by the requester, not verified").waitFor();
     expect(await t.page.getByTestId("amount-btc").textContent()).toBe("0.00042 BTC");
     expect(await t.page.getByTestId("destination").textContent()).toBe(ALICE);
     expect(await t.page.getByTestId("memo").textContent()).toBe("invoice 7");
@@ -84,7 +88,7 @@ describe("payment and signing approval in the Mini App", () => {
   it("inside Telegram, Deny denies, with a warning haptic, and no ticket is handed out", async () => {
     const { telegramUserId, client, identity } = await owner();
     const { intent } = await ask(client, identity, { amount_sats: 1000, destination: ALICE });
-    await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId), DARK_THEME, intent.id)}`);
+    await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId, BOT_TOKEN, intent.id), DARK_THEME, intent.id)}`);
     await t.page.getByRole("button", { name: "Deny" }).click();
     await t.page.getByTestId("outcome").filter({ hasText: "Denied" }).waitFor();
     expect((await telegramCalls(t.page)).some(([m, p]) => m === "web_app_trigger_haptic_feedback" && p?.notification_type === "warning")).toBe(true);
@@ -106,45 +110,50 @@ describe("payment and signing approval in the Mini App", () => {
     await screenshot(t.page, "approval-3-request-browser");
 
     // The chat message the owner got carries the Approve button and a Review link to this t.page.
-    const message = await waitForRequestMessage(telegram, telegramUserId);
-    const buttons = message.inline_keyboard.flat();
+    const { buttons } = await waitForBotMessage(telegram, telegramUserId, (b) => b.callback_data === `intent:approve:${intent.id}`);
     expect(buttons.some((b) => b.url === `https://t.me/${BOT}?startapp=${intent.id}`)).toBe(true);
-    await pressInChat(t.app.stack.apiUrl, telegramUserId, buttons.find((b) => b.callback_data === `intent:approve:${intent.id}`)!.callback_data!);
+    await pressInChat(t.app.stack.apiUrl, WEBHOOK_SECRET, telegramUserId, `intent:approve:${intent.id}`);
 
     await t.page.getByTestId("outcome").filter({ hasText: "Approved" }).waitFor({ timeout: 30_000 });
     await t.page.getByText("Decided in the chat with the bot.").waitFor();
     await screenshot(t.page, "approval-4-approved-browser");
   });
 
-  it("refuses forged init data with a clear message and leaves the request pending", async () => {
+  it("refuses forged init data with a clear message, sends the owner to the chat and leaves the request pending", async () => {
     const { telegramUserId, client, session, identity } = await owner();
     const { intent } = await ask(client, identity);
     await withStoredSession(session);
-    await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId, FOREIGN_TOKEN), DARK_THEME, intent.id)}`);
+    await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId, FOREIGN_TOKEN, intent.id), DARK_THEME, intent.id)}`);
     await t.page.getByTestId("no-payment").waitFor();
     await mainButtonShows(t.page, "Approve");
     await pressMainButton(t.page);
     await t.page.getByText("Telegram could not confirm it's you").waitFor();
     await t.page.getByText(/not valid for this bot/).waitFor();
+    await t.page.getByTestId("decide-in-chat").waitFor();
+    expect(await t.page.getByRole("button", { name: "Deny" }).count()).toBe(0);
     expect((await telegramCalls(t.page)).some(([m, p]) => m === "web_app_trigger_haptic_feedback" && p?.notification_type === "error")).toBe(true);
     expect((await client.getSignIntent(intent.id)).status).toBe("pending_approval");
     expect(await t.page.evaluate(() => sessionStorage.getItem("clw.session"))).not.toBeNull();
   });
 
-  it("lists pending requests with a count on the tab and opens one", async () => {
+  it("lists pending requests with a count on the tab, and one opened from the list is decided in the chat", async () => {
     const { telegramUserId, client, identity } = await owner();
     await ask(client, identity, { amount_sats: 5000, destination: ALICE });
     const { intent: digestOnly } = await ask(client, identity);
+    // Opened from the menu (no start param): the launch proves nothing about either request.
     await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId), DARK_THEME)}`);
     await t.page.getByRole("heading", { name: "Your keys" }).waitFor();
     await expect.poll(() => t.page.getByTestId("pending-count").textContent()).toBe("2");
     await t.page.getByRole("button", { name: /Requests/ }).click();
     const list = t.page.getByRole("list", { name: "Pending requests" });
-    await list.getByText("5,000 sats to bc1qw508…v8f3t4").waitFor();
+    await list.getByText("5,000 sats to bc1qw508…v8f3t4 (declared)").waitFor();
     await screenshot(t.page, "approval-5-requests-dark");
-    await list.getByText("Sign a digest (no payment details)").click();
-    await t.page.getByText("This request signs a digest without payment details").waitFor();
+    await list.getByText("Raw digest (content can't be checked)").click();
+    await t.page.getByText("Its content can't be checked.").waitFor();
     expect(await t.page.getByTestId("digest-hash").textContent()).toMatch(/^[0-9a-f]{64}$/);
+    await t.page.getByTestId("decide-in-chat").getByText("wasn't opened from this request's Review button").waitFor();
+    expect(await t.page.getByRole("button", { name: "Deny" }).count()).toBe(0);
+    expect((await telegramCalls(t.page)).some(([m, p]) => m === "web_app_setup_main_button" && p?.text === "Approve" && p?.is_visible)).toBe(false);
     expect((await client.getSignIntent(digestOnly.id)).status).toBe("pending_approval");
   });
 
@@ -169,9 +178,21 @@ describe("payment and signing approval in the Mini App", () => {
     await t.page.getByText("Enter a whole number of sats").waitFor();
     expect((await client.getPolicy(identity.id)).require_approval).toBe(false);
     await t.page.locator("input[name=daily_limit_sats]").fill("100 000");
+    await t.page.locator("input[name=max_fee_sats]").fill("2,000");
+    // A limit can't cap raw digests: adding one switches them to asking the owner.
+    await t.page.getByTestId("raw-switched").waitFor();
+    expect(await t.page.locator("input[name=raw_digests][value=approval]").isChecked()).toBe(true);
     await t.page.getByTestId("save-policy").click();
-    await t.page.getByText("Saved.").waitFor();
-    expect(await client.getPolicy(identity.id)).toEqual({ require_approval: true, auto_approve_max_sats: 5000, daily_limit_sats: 100_000, allowed_destinations: [ALICE] });
+    await t.page.getByTestId("policy-outcome").getByText("Saved.").waitFor();
+    expect(await client.getPolicy(identity.id)).toEqual({
+      require_approval: true,
+      auto_approve_max_sats: 5000,
+      daily_limit_sats: 100_000,
+      allowed_destinations: [ALICE],
+      max_fee_sats: 2000,
+      raw_digests: "approval",
+      allow_unsafe_sighash: false,
+    });
     await screenshot(t.page, "approval-6-policy-browser");
 
     // A key created here comes with the offer to require approval: one tap.
@@ -184,23 +205,3 @@ describe("payment and signing approval in the Mini App", () => {
     expect((await client.getPolicy(created.id)).require_approval).toBe(true);
   });
 });
-
-type Button = { text: string; url?: string; callback_data?: string };
-
-/** The bot's message about a request, as the fake Bot API received it. */
-async function waitForRequestMessage(telegram: FakeTelegram, chatId: number): Promise<{ inline_keyboard: Button[][] }> {
-  for (let i = 0; i < 100; i++) {
-    const sent = telegram.calls().filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) === chatId).at(-1);
-    const markup = sent?.payload.reply_markup as { inline_keyboard?: Button[][] } | undefined;
-    if (markup?.inline_keyboard) return { inline_keyboard: markup.inline_keyboard };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("the owner never got the request in Telegram");
-}
-
-/** The owner presses a button of that message: Telegram delivers the callback to the webhook. */
-async function pressInChat(apiUrl: string, telegramUserId: number, data: string) {
-  const update = callbackUpdate(telegramUserId, data);
-  const res = await fetch(`${apiUrl}/telegram-webhook`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET }, body: JSON.stringify(update) });
-  expect(res.status).toBe(200);
-}

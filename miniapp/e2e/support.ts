@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,9 +21,10 @@ export interface AppUnderTest {
 
 /**
  * Starts the enclave + `wrangler dev` (with `vars`), then the app's Vite dev server with
- * `VITE_API_URL` set to that API and the app's origin allowed by CORS.
+ * `VITE_API_URL` set to that API, the app's origin allowed by CORS, and `appEnv` (other `VITE_*`
+ * build settings, e.g. `VITE_BITCOIN_NETWORK`).
  */
-export async function startApp(vars: Record<string, string> = {}): Promise<AppUnderTest> {
+export async function startApp(vars: Record<string, string> = {}, appEnv: Record<`VITE_${string}`, string> = {}): Promise<AppUnderTest> {
   const port = await findFreePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const stack = await startLocalStack({ vars: { ...vars, ALLOWED_ORIGINS: appUrl } });
@@ -33,7 +35,7 @@ export async function startApp(vars: Record<string, string> = {}): Promise<AppUn
       command: process.execPath,
       args: [path.join(miniappDir, "node_modules/vite/bin/vite.js"), "--host", "127.0.0.1", "--port", String(port), "--strictPort"],
       cwd: miniappDir,
-      env: { ...process.env, VITE_API_URL: stack.apiUrl, BROWSER: "none" },
+      env: { ...process.env, VITE_BITCOIN_NETWORK: "", VITE_BOT_USERNAME: "", ...appEnv, VITE_API_URL: stack.apiUrl, BROWSER: "none" },
     });
     await waitForHttp(appUrl, 30_000, vite);
   } catch (error) {
@@ -119,12 +121,22 @@ export const DARK_THEME = {
   section_separator_color: "#0e1621",
 };
 
-/** Init data as the Telegram client would hand it to the Mini App, signed with `token`. */
-export function signedInitData(telegramUserId: number, token: string, authDate = new Date()): string {
+/**
+ * Init data as the Telegram client would hand it to the Mini App, signed with `token`: for a
+ * launch from a `t.me/<bot>?startapp=<startParam>` link when `startParam` is given. Each launch
+ * is distinct (its own `query_id`), as init data proves presence only once.
+ */
+export function signedInitData(telegramUserId: number, token: string, options: { authDate?: Date; startParam?: string } = {}): string {
   return sign(
-    { user: { id: telegramUserId, first_name: "Ada", username: "ada_l", language_code: "en" }, chat_type: "private", chat_instance: "8428209589180549439" },
+    {
+      query_id: `AAH${randomBytes(12).toString("base64url")}`,
+      user: { id: telegramUserId, first_name: "Ada", username: "ada_l", language_code: "en" },
+      chat_type: "private",
+      chat_instance: "8428209589180549439",
+      ...(options.startParam ? { start_param: options.startParam } : {}),
+    },
     token,
-    authDate,
+    options.authDate ?? new Date(),
   );
 }
 

@@ -4,7 +4,7 @@ import { DARK_THEME, pressTelegramButton, screenshot, signedInitData, startApp, 
 const BOT_TOKEN = "7000000001:AAHtest_token_for_the_miniapp_e2e_run";
 const FOREIGN_TOKEN = "7000000002:AAHsomebody_elses_bot_token_entirely";
 
-const initData = (telegramUserId: number, token = BOT_TOKEN, authDate = new Date()) => signedInitData(telegramUserId, token, authDate);
+const initData = (telegramUserId: number, token = BOT_TOKEN, authDate = new Date()) => signedInitData(telegramUserId, token, { authDate });
 const press = pressTelegramButton;
 
 // The Mini App path: a mocked Telegram client hands the page init data signed with the bot token.
@@ -74,9 +74,30 @@ describe("the Mini App inside (mocked) Telegram", () => {
     await t.page.goto(`${t.app.appUrl}/${telegramLaunchHash(initData(5_100_002, FOREIGN_TOKEN), DARK_THEME)}`);
     await t.page.getByText("Telegram sign-in was refused").waitFor();
     await t.page.getByText(/not valid for this bot/).waitFor();
-    await t.page.getByRole("button", { name: "Try again" }).waitFor();
     expect(await t.page.evaluate(() => sessionStorage.getItem("clw.session"))).toBeNull();
     await screenshot(t.page, "telegram-4-forged-refused");
+    // The same init data cannot succeed on a retry: the way forward is a fresh launch from the chat.
+    expect(await t.page.getByRole("button", { name: "Try again" }).count()).toBe(0);
+    await t.page.getByRole("button", { name: "Close the Mini App" }).click();
+    await expect.poll(async () => (await telegramCalls(t.page)).some(([m]) => m === "web_app_close")).toBe(true);
+  });
+
+  it("keeps its session on a reload instead of signing in again with the same (single-use) init data", async () => {
+    const telegramUserId = 5_100_006;
+    const launch = `${t.app.appUrl}/${telegramLaunchHash(initData(telegramUserId), DARK_THEME)}`;
+    await t.page.goto(launch);
+    await t.page.getByRole("heading", { name: "Your keys" }).waitFor();
+    const token = await t.page.evaluate(() => JSON.parse(sessionStorage.getItem("clw.session")!).token as string);
+    await t.page.reload();
+    await t.page.getByRole("heading", { name: "Your keys" }).waitFor();
+    expect(await t.page.evaluate(() => JSON.parse(sessionStorage.getItem("clw.session")!).token as string)).toBe(token);
+
+    // Once that session is gone (here: signed out), the launch's init data cannot sign in again.
+    await t.page.getByRole("button", { name: "Sign out" }).click();
+    await t.page.reload();
+    await t.page.getByText("This launch already signed in once").waitFor();
+    await t.page.getByRole("button", { name: "Close the Mini App" }).waitFor();
+    await screenshot(t.page, "telegram-5-launch-used");
   });
 
   it("refuses tampered init data (user swapped after signing)", async () => {

@@ -9,19 +9,31 @@ import { IdentitiesPage } from "./pages/identities-page.js";
 import { IdentityPage } from "./pages/identity-page.js";
 import { RequestsPage } from "./pages/requests-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
+import { initDataFacts } from "./init-data.js";
+import type { Host } from "./init.js";
 import { hashForRoute, initialRoute, requestIdFromHash, type Route } from "./routes.js";
-import { clearSession, loadSession, saveSession, toStoredSession, type StoredSession } from "./session.js";
+import { clearSession, loadSession, saveSession, sessionForLaunch, toStoredSession, type StoredSession } from "./session.js";
 import { SessionProvider } from "./session-context.js";
 import { usePendingRequests } from "./use-pending-requests.js";
 
 // Screens opened less often load on demand, keeping first-load JS small.
 const RequestPage = lazy(() => import("./pages/request-page.js").then((m) => ({ default: m.RequestPage })));
 const PolicyPage = lazy(() => import("./pages/policy-page.js").then((m) => ({ default: m.PolicyPage })));
+const AccessPage = lazy(() => import("./pages/access-page.js").then((m) => ({ default: m.AccessPage })));
+
+/** The tab's stored session, if it may serve this launch (inside Telegram: the same account). */
+function launchSession(storage: Storage, host: Host): StoredSession | null {
+  const stored = loadSession(storage);
+  const fits = sessionForLaunch(stored, host.kind === "telegram" ? initDataFacts(host.initData).telegramUserId : null);
+  if (stored && !fits) clearSession(storage);
+  return fits;
+}
 
 /** The whole app: sign-in until there is a session, then keys, requests and activity. */
 export function App({ storage }: { storage: Storage }) {
   const host = useHost();
-  const [session, setSession] = useState<StoredSession | null>(() => loadSession(storage));
+  // A reload keeps the stored session: the launch's init data signs in only once.
+  const [session, setSession] = useState<StoredSession | null>(() => launchSession(storage, host));
   const [notice, setNotice] = useState<string | null>(null);
   // A request link (`#/requests/<id>` or the Telegram start param) survives the sign-in.
   const [start] = useState<Route>(() => initialRoute(host, window.location.hash));
@@ -66,16 +78,24 @@ function SignedIn({ session, start, onSignedOut }: { session: StoredSession; sta
     }
   };
 
+  const signedOutEverywhere = useCallback(() => onSignedOut("You are signed out everywhere: every session of your account has ended, this one included."), [onSignedOut]);
+
   return (
     <SessionProvider value={{ api, session, expire }}>
-      <Screens route={route} setRoute={setRoute} onSignOut={signOut} signingOut={signingOut} />
+      <Screens route={route} setRoute={setRoute} onSignOut={signOut} signingOut={signingOut} onSignedOutEverywhere={signedOutEverywhere} />
     </SessionProvider>
   );
 }
 
 const TAB_OF: Partial<Record<Route["name"], Tab>> = { identities: "identities", requests: "requests", activity: "activity" };
 
-function Screens({ route, setRoute, onSignOut, signingOut }: { route: Route; setRoute: (route: Route) => void; onSignOut: () => void; signingOut: boolean }) {
+function Screens({ route, setRoute, onSignOut, signingOut, onSignedOutEverywhere }: {
+  route: Route;
+  setRoute: (route: Route) => void;
+  onSignOut: () => void;
+  signingOut: boolean;
+  onSignedOutEverywhere: () => void;
+}) {
   const pending = usePendingRequests();
   const tab = TAB_OF[route.name] ?? null;
   const toRequests = useCallback(() => setRoute({ name: "requests" }), [setRoute]);
@@ -87,10 +107,19 @@ function Screens({ route, setRoute, onSignOut, signingOut }: { route: Route; set
     route.name === "identity" ? () => setRoute({ name: "identities" })
     : route.name === "policy" ? () => setRoute({ name: "identity", identity: route.identity })
     : route.name === "request" ? toRequests
+    : route.name === "access" ? () => setRoute({ name: "identities" })
     : null;
   return (
     <>
-      <Header tab={tab} onTab={(name) => setRoute({ name })} onBack={back} onSignOut={onSignOut} signingOut={signingOut} pending={pending.status === "ready" ? pending.data.length : 0} />
+      <Header
+        tab={tab}
+        onTab={(name) => setRoute({ name })}
+        onBack={back}
+        onAccess={route.name === "access" ? null : () => setRoute({ name: "access" })}
+        onSignOut={onSignOut}
+        signingOut={signingOut}
+        pending={pending.status === "ready" ? pending.data.length : 0}
+      />
       <Suspense fallback={<Loading label="Loading…" />}>
         {route.name === "identities" && <IdentitiesPage onOpen={(identity, fresh) => setRoute({ name: "identity", identity, fresh })} />}
         {route.name === "identity" && (
@@ -100,6 +129,7 @@ function Screens({ route, setRoute, onSignOut, signingOut }: { route: Route; set
         {route.name === "requests" && <RequestsPage pending={pending} onRetry={pending.refresh} onOpen={(id) => setRoute({ name: "request", id })} />}
         {route.name === "request" && <RequestPage key={route.id} id={route.id} onDone={toRequests} onChanged={pending.refresh} />}
         {route.name === "activity" && <ActivityPage />}
+        {route.name === "access" && <AccessPage onSignedOutEverywhere={onSignedOutEverywhere} />}
       </Suspense>
     </>
   );

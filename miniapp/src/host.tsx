@@ -1,4 +1,4 @@
-import { backButton, hapticFeedback, mainButton } from "@telegram-apps/sdk-react";
+import { backButton, hapticFeedback, mainButton, miniApp } from "@telegram-apps/sdk-react";
 import { createContext, useContext, useEffect, useRef } from "react";
 import type { Host } from "./init.js";
 
@@ -67,3 +67,6 @@ export const haptic = {
   warning: () => void hapticFeedback.notificationOccurred.ifAvailable("warning"),
   error: () => void hapticFeedback.notificationOccurred.ifAvailable("error"),
 };
+
+/** Closes the Mini App, back to the chat (inside Telegram; nothing elsewhere). */
+export const closeMiniApp = () => void miniApp.close.ifAvailable();

@@ -75,3 +75,19 @@ export function checkDestination(input: string, existing: readonly string[]): { 
   if (existing.length >= LIMITS.maxDestinations) return { ok: false, error: `The list holds at most ${LIMITS.maxDestinations} addresses.` };
   return { ok: true, address };
 }
+
+/** True when the form limits what leaves the key: a daily limit, a fee cap or an allowlist. */
+export function formHasSpendingRule(form: PolicyForm): boolean {
+  return form.dailyLimit.trim() !== "" || form.maxFee.trim() !== "" || form.destinations.length > 0;
+}
+
+/**
+ * The API's rule for raw digests, applied while the owner edits: a limit cannot cap a raw digest
+ * (its content is unknown), so when an edit adds the first spending rule and raw digests are
+ * allowed without asking, they switch to needing approval, unless the owner chose the raw-digest
+ * rule themselves in this edit. Returns `after`, adjusted, and whether it was.
+ */
+export function withRawDigestRule(before: PolicyForm, after: PolicyForm, ownerChose: boolean): { form: PolicyForm; switched: boolean } {
+  if (ownerChose || after.rawDigests !== "allow" || formHasSpendingRule(before) || !formHasSpendingRule(after)) return { form: after, switched: false };
+  return { form: { ...after, rawDigests: "approval" }, switched: true };
+}

@@ -9,7 +9,9 @@ export type Route =
   | { name: "policy"; identity: Identity }
   | { name: "requests" }
   | { name: "request"; id: string }
-  | { name: "activity" };
+  | { name: "activity" }
+  /** Who can act for the owner: sessions now (and agents, when they come). */
+  | { name: "access" };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REQUEST_HASH_RE = /^#\/requests\/([^/?&#]+)\/?$/;

@@ -1,5 +1,6 @@
 import { ClwApiError, type ClwClient } from "@clw/shared";
 import { createContext, useCallback, useContext } from "react";
+import { isInitDataRefusal } from "./presence.js";
 import type { StoredSession } from "./session.js";
 
 export interface SessionContextValue {
@@ -21,7 +22,8 @@ export function useSession(): SessionContextValue {
 
 /**
  * Wraps an API call so that a 401 (session expired or revoked) sends the owner back to sign-in
- * instead of showing a dead screen. Other errors are rethrown for the page to show.
+ * instead of showing a dead screen. A refused Telegram proof (also a 401) is not the session
+ * ending: it, and every other error, is rethrown for the page to handle.
  */
 export function useGuarded() {
   const { expire } = useSession();
@@ -30,7 +32,7 @@ export function useGuarded() {
       try {
         return await work();
       } catch (error) {
-        if (error instanceof ClwApiError && error.status === 401) expire();
+        if (error instanceof ClwApiError && error.status === 401 && !isInitDataRefusal(error)) expire();
         throw error;
       }
     },

@@ -47,3 +47,14 @@ export function saveSession(storage: Storage, session: StoredSession): void {
 export function clearSession(storage: Storage): void {
   storage.removeItem(KEY);
 }
+
+/**
+ * The stored session, if it may serve this launch: inside Telegram only when it belongs to the
+ * Telegram user the launch's init data names (a reload keeps it, so the single-use init data is
+ * not sent to sign in again; another account's launch signs in afresh). `telegramUserId` is null
+ * in a browser, or when the init data names nobody.
+ */
+export function sessionForLaunch(stored: StoredSession | null, telegramUserId: number | null): StoredSession | null {
+  if (!stored || telegramUserId === null) return stored;
+  return stored.user.telegram_user_id === String(telegramUserId) ? stored : null;
+}

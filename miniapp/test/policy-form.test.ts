@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkDestination, formToPolicy, parseSatsField, policyToForm } from "../src/policy-form.js";
+import { checkDestination, formHasSpendingRule, formToPolicy, parseSatsField, policyToForm, withRawDigestRule, type PolicyForm } from "../src/policy-form.js";
 
 const ALICE = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
 const BOB = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy";
@@ -48,5 +48,25 @@ describe("adding a destination", () => {
     expect(checkDestination(ALICE.slice(0, -1) + "5", [])).toMatchObject({ ok: false, error: /not a valid/ });
     expect(checkDestination(ALICE.toUpperCase(), [ALICE])).toMatchObject({ ok: false, error: /already/ });
     expect(checkDestination(BOB, Array.from({ length: 50 }, () => ALICE))).toMatchObject({ ok: false, error: /at most 50/ });
+  });
+});
+
+describe("raw digests when a limit is added", () => {
+  const open: PolicyForm = { requireApproval: false, autoApproveMax: "", dailyLimit: "", destinations: [], maxFee: "", rawDigests: "allow", allowUnsafeSighash: false };
+
+  it("switch to asking the owner, since a limit cannot cap them", () => {
+    for (const patch of [{ dailyLimit: "1" }, { maxFee: "500" }, { destinations: [ALICE] }]) {
+      expect(formHasSpendingRule({ ...open, ...patch })).toBe(true);
+      expect(withRawDigestRule(open, { ...open, ...patch }, false)).toEqual({ form: { ...open, ...patch, rawDigests: "approval" }, switched: true });
+    }
+  });
+
+  it("stay as the owner chose them, or as they were next to an existing limit", () => {
+    expect(withRawDigestRule(open, { ...open, dailyLimit: "1" }, true)).toEqual({ form: { ...open, dailyLimit: "1" }, switched: false });
+    const limited = { ...open, dailyLimit: "1000" };
+    expect(withRawDigestRule(limited, { ...limited, maxFee: "5" }, false).switched).toBe(false);
+    const refused = { ...open, rawDigests: "deny" as const };
+    expect(withRawDigestRule(refused, { ...refused, dailyLimit: "1" }, false).form.rawDigests).toBe("deny");
+    expect(withRawDigestRule(open, { ...open, requireApproval: true }, false).switched).toBe(false);
   });
 });

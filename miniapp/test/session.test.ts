@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clearSession, loadSession, saveSession, toStoredSession } from "../src/session.js";
+import { clearSession, loadSession, saveSession, sessionForLaunch, toStoredSession } from "../src/session.js";
 
 /** An in-memory Storage, as sessionStorage behaves within one tab. */
 function memoryStorage(): Storage {
@@ -51,5 +51,15 @@ describe("the tab's session", () => {
     saveSession(storage, toStoredSession(session, "telegram"));
     clearSession(storage);
     expect(loadSession(storage)).toBeNull();
+  });
+
+  it("serves a Telegram launch only for the account that opened it", () => {
+    const stored = toStoredSession(session, "telegram");
+    // A reload of the same launch keeps the session: its init data signs in only once.
+    expect(sessionForLaunch(stored, 42)).toBe(stored);
+    expect(sessionForLaunch(stored, 43)).toBeNull();
+    // In a browser there is no launch to match.
+    expect(sessionForLaunch(stored, null)).toBe(stored);
+    expect(sessionForLaunch(null, 42)).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { isPendingAction } from "@clw/shared";
 import { useState } from "react";
 import { haptic } from "../host.js";
 import { useGuarded, useSession } from "../session-context.js";
@@ -17,7 +18,9 @@ export function ApprovalOffer({ identityId }: { identityId: string }) {
     setState({ status: "working" });
     try {
       const policy = await guarded(() => api.getPolicy(identityId));
-      await guarded(() => api.setPolicy(identityId, { ...policy, require_approval: true }));
+      // Turning approval on only tightens, so it applies at once; a 202 would mean the API saw otherwise.
+      const saved = await guarded(() => api.setPolicy(identityId, { ...policy, require_approval: true }));
+      if (isPendingAction(saved)) return setState({ status: "failed", message: "The API asks you to confirm this in the chat with the bot first." });
       haptic.success();
       setState({ status: "done" });
     } catch (error) {

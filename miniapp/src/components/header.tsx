@@ -10,12 +10,15 @@ const TABS: readonly { name: Tab; label: string }[] = [
 
 /**
  * The top of every signed-in screen: the back action (Telegram's BackButton, or a link in a
- * browser), tabs (Requests with a badge while something waits for the owner), and sign-out.
+ * browser), tabs (Requests with a badge while something waits for the owner), Access (who can
+ * act for the owner) and sign-out.
  */
-export function Header({ tab, onTab, onBack, onSignOut, signingOut, pending = 0 }: {
+export function Header({ tab, onTab, onBack, onAccess, onSignOut, signingOut, pending = 0 }: {
   tab: Tab | null;
   onTab: (tab: Tab) => void;
   onBack: (() => void) | null;
+  /** Opens the Access screen; null while it is open. */
+  onAccess: (() => void) | null;
   onSignOut: () => void;
   signingOut: boolean;
   /** Requests waiting for the owner. */
@@ -33,9 +36,16 @@ export function Header({ tab, onTab, onBack, onSignOut, signingOut, pending = 0 
         ) : (
           <span className="brand">clw.cash</span>
         )}
-        <button type="button" className="link-button" onClick={onSignOut} disabled={signingOut}>
-          {signingOut ? "Signing out…" : "Sign out"}
-        </button>
+        <span className="header-actions">
+          {onAccess && (
+            <button type="button" className="link-button" onClick={onAccess} data-testid="open-access">
+              Access
+            </button>
+          )}
+          <button type="button" className="link-button" onClick={onSignOut} disabled={signingOut}>
+            {signingOut ? "Signing out…" : "Sign out"}
+          </button>
+        </span>
       </div>
       {tab && (
         <nav className="tabs" aria-label="Sections">

@@ -2,6 +2,7 @@ import { type Identity, keyLabel } from "@clw/shared";
 import { useState } from "react";
 import { identityAddress, shortAddress } from "../address.js";
 import { PrimaryButton } from "../components/primary-button.js";
+import { BITCOIN_NETWORK } from "../config.js";
 import { ErrorNotice, Loading } from "../components/status.js";
 import { haptic } from "../host.js";
 import { useGuarded, useSession } from "../session-context.js";
@@ -60,7 +61,7 @@ export function IdentitiesPage({ onOpen }: { onOpen: (identity: Identity, fresh?
 }
 
 function IdentityRow({ identity, onOpen }: { identity: Identity; onOpen: (identity: Identity) => void }) {
-  const address = identityAddress(identity.public_key);
+  const address = identityAddress(identity.public_key, BITCOIN_NETWORK);
   const label = keyLabel(identity.id, new Map([[identity.id, identity.public_key]]));
   return (
     <li>

@@ -1,14 +1,18 @@
-import { type Identity, keyLabel, type Policy, isPendingAction } from "@clw/shared";
+import { type Identity, isPendingAction, keyLabel, type PendingAction, type Policy } from "@clw/shared";
 import { useState } from "react";
+import { ConfirmInChat } from "../components/confirm-in-chat.js";
+import { PolicyFields } from "../components/policy-fields.js";
 import { PrimaryButton } from "../components/primary-button.js";
 import { ErrorNotice, Loading } from "../components/status.js";
-import { haptic } from "../host.js";
-import { checkDestination, formToPolicy, policyToForm, type PolicyForm, type PolicyFormErrors } from "../policy-form.js";
+import { haptic, useHost } from "../host.js";
+import { actionOutcomeWords, type ActionProgress } from "../owner-action-flow.js";
+import { checkDestination, formToPolicy, policyToForm, withRawDigestRule, type PolicyForm, type PolicyFormErrors } from "../policy-form.js";
+import { mightLoosen, proofRefusalWords, withPresence } from "../presence.js";
 import { useGuarded, useSession } from "../session-context.js";
 import { failureMessage } from "../sign-in-flow.js";
 import { useAsync } from "../use-async.js";
 
-/** A key's payment policy: approval, auto-approve amount, daily limit and allowed destinations. */
+/** A key's policy: approval, limits, destinations, raw digests and sighash types. */
 export function PolicyPage({ identity }: { identity: Identity }) {
   const { api } = useSession();
   const guarded = useGuarded();
@@ -17,7 +21,7 @@ export function PolicyPage({ identity }: { identity: Identity }) {
   return (
     <main className="page">
       <h1 className="title">Policy</h1>
-      <p className="hint">What agents may do with {label} without asking you, and what they may never do.</p>
+      <p className="hint">What agents may do with {label} without asking you, and what they may never do. Tightening applies at once; loosening needs you in Telegram.</p>
       {policy.status === "loading" && <Loading label="Loading the policy…" />}
       {policy.status === "error" && <ErrorNotice title="Could not load the policy" message={failureMessage(policy.error)} action="Try again" onAction={policy.reload} />}
       {policy.status === "ready" && <PolicyEditor identityId={identity.id} initial={policy.data} />}
@@ -25,52 +29,76 @@ export function PolicyPage({ identity }: { identity: Identity }) {
   );
 }
 
-type SaveState = { status: "idle" } | { status: "saving" } | { status: "saved" } | { status: "failed"; message: string };
+type SaveState =
+  | { status: "idle" | "saving" }
+  | { status: "waiting"; action: PendingAction; proofRefused: string | null }
+  | { status: "done"; ok: boolean; title: string; message: string }
+  | { status: "failed"; message: string };
 
 function PolicyEditor({ identityId, initial }: { identityId: string; initial: Policy }) {
+  const host = useHost();
   const { api } = useSession();
   const guarded = useGuarded();
+  // What the API holds, to tell a loosening (worth the owner's proof) from a tightening.
+  const [saved, setSaved] = useState<Policy>(initial);
   const [form, setForm] = useState<PolicyForm>(() => policyToForm(initial));
   const [errors, setErrors] = useState<PolicyFormErrors>({});
   const [draft, setDraft] = useState("");
+  const [rawChosen, setRawChosen] = useState(false);
+  const [rawSwitched, setRawSwitched] = useState(false);
   const [save, setSave] = useState<SaveState>({ status: "idle" });
+  const busy = save.status === "saving" || save.status === "waiting";
+
   const change = (patch: Partial<PolicyForm>) => {
-    setForm((f) => ({ ...f, ...patch }));
-    setSave({ status: "idle" });
+    const chose = rawChosen || patch.rawDigests !== undefined;
+    const next = withRawDigestRule(form, { ...form, ...patch }, chose);
+    if (patch.rawDigests !== undefined) setRawChosen(true);
+    setRawSwitched(next.switched || (rawSwitched && patch.rawDigests === undefined));
+    setForm(next.form);
+    if (!busy) setSave({ status: "idle" });
+    return next.form;
   };
 
-  const add = (): string[] | null => {
+  const show = (policy: Policy) => {
+    setSaved(policy);
+    setForm(policyToForm(policy));
+    setRawChosen(false);
+    setRawSwitched(false);
+  };
+
+  const add = (): PolicyForm | null => {
     const checked = checkDestination(draft, form.destinations);
     if (!checked.ok) {
       setErrors((e) => ({ ...e, destinations: checked.error }));
       return null;
     }
-    const destinations = [...form.destinations, checked.address];
-    change({ destinations });
     setDraft("");
     setErrors((e) => ({ ...e, destinations: undefined }));
-    return destinations;
+    return change({ destinations: [...form.destinations, checked.address] });
   };
 
   const submit = async () => {
+    if (busy) return;
     // An address typed but not added yet is meant to be on the list.
-    const destinations = draft.trim() ? add() : form.destinations;
-    if (!destinations) return haptic.error();
-    const parsed = formToPolicy({ ...form, destinations });
+    const full = draft.trim() ? add() : form;
+    if (!full) return haptic.error();
+    const parsed = formToPolicy(full);
     if (!parsed.ok) {
       setErrors(parsed.errors);
       return haptic.error();
     }
     setErrors({});
     setSave({ status: "saving" });
+    // Inside Telegram a loosening carries the launch's init data as proof that the owner is here.
+    const proof = host.kind === "telegram" && mightLoosen(saved, parsed.policy) ? host.initData : undefined;
     try {
-      const saved = await guarded(() => api.setPolicy(identityId, parsed.policy));
-      if (isPendingAction(saved)) {
-        setSave({ status: "failed", message: "Loosening a policy needs you in Telegram: confirm it in the chat." });
-        return haptic.error();
+      const { value, proofRefused } = await guarded(() => withPresence((initData) => api.setPolicy(identityId, parsed.policy, { initData }), proof));
+      if (isPendingAction(value)) {
+        setSave({ status: "waiting", action: value, proofRefused: proofRefused ? proofRefusalWords(proofRefused) : null });
+        return haptic.warning();
       }
-      setForm(policyToForm(saved));
-      setSave({ status: "saved" });
+      show(value);
+      setSave({ status: "done", ok: true, title: "Saved", message: "The policy applies to the next request." });
       haptic.success();
     } catch (error) {
       setSave({ status: "failed", message: failureMessage(error) });
@@ -78,60 +106,40 @@ function PolicyEditor({ identityId, initial }: { identityId: string; initial: Po
     }
   };
 
+  const settle = async (progress: ActionProgress) => {
+    const words = progress.status === "unknown" || progress.status === "pending_confirmation" ? { title: "Lost track of the change", message: `${progress.status === "unknown" ? progress.message : ""} The policy below is what applies now.` } : actionOutcomeWords("policy", progress.status);
+    const ok = progress.status === "confirmed";
+    // Show what is in force now, whatever became of the change.
+    await guarded(() => api.getPolicy(identityId)).then(show, () => undefined);
+    setSave({ status: "done", ok, ...words });
+    if (ok) haptic.success();
+    else haptic.warning();
+  };
+
   return (
     <form className="policy" onSubmit={(e) => { e.preventDefault(); void submit(); }} noValidate>
-      <section className="card">
-        <label className="switch-row">
-          <span className="switch-text">
-            <strong>Ask me before signing</strong>
-            <span className="hint">Every request waits for your approval in Telegram, with or without payment details, except payments within the auto-approve amount.</span>
-          </span>
-          <input type="checkbox" role="switch" className="switch" checked={form.requireApproval} onChange={(e) => change({ requireApproval: e.target.checked })} data-testid="require-approval" />
-        </label>
-      </section>
-      <section className="card">
-        <SatsField label="Auto-approve payments up to (sats)" hint="Only with approval on. Empty: ask for every payment." value={form.autoApproveMax} error={errors.autoApproveMax} onChange={(autoApproveMax) => change({ autoApproveMax })} name="auto_approve_max_sats" />
-        <SatsField label="Daily limit (sats, rolling 24 h)" hint="A hard cap on approved and auto-approved payments. Empty: no limit." value={form.dailyLimit} error={errors.dailyLimit} onChange={(dailyLimit) => change({ dailyLimit })} name="daily_limit_sats" />
-      </section>
-      <section className="card" aria-labelledby="destinations-heading">
-        <h2 id="destinations-heading">Allowed destinations</h2>
-        {form.destinations.length === 0 ? (
-          <p className="hint">Any destination. Add addresses to allow payments only to them.</p>
-        ) : (
-          <ul className="destinations" aria-label="Allowed destinations">
-            {form.destinations.map((address) => (
-              <li key={address}>
-                <span className="mono break">{address}</span>
-                <button type="button" className="link-button danger-text" aria-label={`Remove ${address}`} onClick={() => change({ destinations: form.destinations.filter((a) => a !== address) })}>
-                  Remove
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        <div className="add-row">
-          <input className="mono" name="destination" aria-label="Bitcoin address to allow" placeholder="bc1q… or 3… or 1…" autoComplete="off" spellCheck={false} value={draft} onChange={(e) => { setDraft(e.target.value); setErrors((x) => ({ ...x, destinations: undefined })); }} />
-          <button type="button" className="button button-secondary" onClick={() => (add() ? haptic.tap() : haptic.error())}>
-            Add
-          </button>
-        </div>
-        {errors.destinations && <p className="field-error" role="alert">{errors.destinations}</p>}
-      </section>
+      <PolicyFields
+        form={form}
+        errors={errors}
+        draft={draft}
+        onDraft={(value) => { setDraft(value); setErrors((x) => ({ ...x, destinations: undefined })); }}
+        onChange={change}
+        onAdd={() => (add() ? haptic.tap() : haptic.error())}
+        rawSwitched={rawSwitched}
+      />
       {save.status === "failed" && <ErrorNotice title="Could not save the policy" message={save.message} />}
-      {save.status === "saved" && <div className="notice" role="status">Saved. The policy applies to the next request.</div>}
+      {save.status === "waiting" && <ConfirmInChat action={save.action} proofRefused={save.proofRefused} onSettled={(progress) => void settle(progress)} />}
+      {save.status === "done" &&
+        (save.ok ? (
+          <div className="notice" role="status" data-testid="policy-outcome">
+            <strong>{save.title}.</strong> {save.message}
+          </div>
+        ) : (
+          <ErrorNotice title={save.title} message={save.message} />
+        ))}
       <div className="actions">
-        <PrimaryButton text="Save policy" onClick={() => void submit()} busy={save.status === "saving"} testId="save-policy" />
+        <PrimaryButton text={save.status === "waiting" ? "Waiting for Telegram…" : "Save policy"} onClick={() => void submit()} busy={save.status === "saving"} disabled={save.status === "waiting"} testId="save-policy" />
       </div>
     </form>
-  );
-}
-
-function SatsField({ label, hint, value, error, onChange, name }: { label: string; hint: string; value: string; error?: string; onChange: (value: string) => void; name: string }) {
-  return (
-    <label className="field">
-      <span>{label}</span>
-      <input name={name} inputMode="numeric" autoComplete="off" placeholder="none" value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} />
-      {error ? <span className="field-error" role="alert">{error}</span> : <span className="hint">{hint}</span>}
-    </label>
   );
 }

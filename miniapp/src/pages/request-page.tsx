@@ -1,26 +1,32 @@
-import { formatSats, type IntentState } from "@clw/shared";
+import type { IntentState } from "@clw/shared";
 import { useEffect, useState } from "react";
+import { botUsername, chatName } from "../bot-chat.js";
 import { PrimaryButton } from "../components/primary-button.js";
 import { RequestDetails } from "../components/request-details.js";
 import { ErrorNotice, Loading } from "../components/status.js";
 import { haptic, inTelegram, useHost } from "../host.js";
-import { decisionFailure, outcomeOf } from "../request-words.js";
+import { openedForRequest } from "../init-data.js";
+import { decisionFailure, outcomeOf, requestNoun } from "../request-words.js";
 import { useSession } from "../session-context.js";
 import { failureMessage } from "../sign-in-flow.js";
 import { useNow } from "../use-now.js";
 import { useRequest } from "../use-request.js";
 
 type Outcome = "approved" | "denied" | "expired";
+type Notice = { title: string; message: string };
 
 /**
- * One request for the owner's decision. Inside Telegram: the MainButton approves and a plain
- * button denies, each sending the launch's raw init data as proof the owner is present. In a
- * browser: the same facts, and the decision is made in the chat with the bot; the page follows it.
+ * One request for the owner's decision. Inside Telegram, opened from this request's Review button
+ * (its start param): the MainButton approves and a plain button denies, with the launch's init
+ * data as proof. Opened any other way, or in a browser: the same facts, and the decision is made
+ * with the buttons in the chat; the page follows it.
  */
 export function RequestPage({ id, onDone, onChanged }: { id: string; onDone: () => void; onChanged: () => void }) {
   const host = useHost();
   const { view, update, reload } = useRequest(id);
-  const [decisionError, setDecisionError] = useState<{ title: string; message: string } | null>(null);
+  const [decisionError, setDecisionError] = useState<Notice | null>(null);
+  // Approving here needs init data bound to this request; anything else decides in the chat.
+  const [decideHere, setDecideHere] = useState(() => host.kind === "telegram" && openedForRequest(host.initData, id));
   const waiting = view.kind === "ready" && view.intent.status === "pending_approval";
   const now = useNow(1000, waiting);
   const msLeft = view.kind === "ready" && waiting ? Date.parse(view.intent.expires_at) - now : null;
@@ -29,6 +35,10 @@ export function RequestPage({ id, onDone, onChanged }: { id: string; onDone: () 
   useEffect(() => {
     if (outcome) onChanged();
   }, [outcome, onChanged]);
+  const toChat = (notice: Notice) => {
+    setDecisionError(notice);
+    setDecideHere(false);
+  };
 
   return (
     <main className="page">
@@ -48,7 +58,12 @@ export function RequestPage({ id, onDone, onChanged }: { id: string; onDone: () 
         <>
           {!outcome && decisionError && <ErrorNotice title={decisionError.title} message={decisionError.message} />}
           <RequestDetails intent={view.intent} publicKeys={view.publicKeys} msLeft={outcome ? null : msLeft} />
-          {!outcome && (inTelegram(host) ? <TelegramDecision intent={view.intent} onDecided={update} onGone={reload} onError={setDecisionError} /> : <DecideInTelegram />)}
+          {!outcome &&
+            (decideHere ? (
+              <TelegramDecision intent={view.intent} onDecided={update} onGone={reload} onError={setDecisionError} onChat={toChat} />
+            ) : (
+              <DecideInChat />
+            ))}
         </>
       )}
     </main>
@@ -56,11 +71,13 @@ export function RequestPage({ id, onDone, onChanged }: { id: string; onDone: () 
 }
 
 /** Approve (MainButton) and Deny (a plain destructive button), with the raw init data as proof. */
-function TelegramDecision({ intent, onDecided, onGone, onError: setError }: {
+function TelegramDecision({ intent, onDecided, onGone, onError: setError, onChat }: {
   intent: IntentState;
   onDecided: (intent: IntentState) => void;
   onGone: () => void;
-  onError: (error: { title: string; message: string } | null) => void;
+  onError: (error: Notice | null) => void;
+  /** The proof did not count: decide in the chat instead. */
+  onChat: (why: Notice) => void;
 }) {
   const host = useHost();
   const { api, expire } = useSession();
@@ -68,12 +85,7 @@ function TelegramDecision({ intent, onDecided, onGone, onError: setError }: {
   const initData = host.kind === "telegram" ? host.initData : undefined;
 
   const decide = async (approve: boolean) => {
-    if (busy) return;
-    if (!initData) {
-      haptic.error();
-      setError({ title: "Telegram sent no proof it's you", message: "Close the Mini App and open it again from the bot's message, then decide." });
-      return;
-    }
+    if (busy || !initData) return;
     setBusy(approve ? "approve" : "deny");
     setError(null);
     try {
@@ -86,6 +98,7 @@ function TelegramDecision({ intent, onDecided, onGone, onError: setError }: {
       const failure = decisionFailure(e);
       if (failure.kind === "session") expire();
       else if (failure.kind === "gone") onGone();
+      else if (failure.kind === "chat") onChat({ title: failure.title, message: failure.message });
       else setError({ title: failure.title, message: failure.message });
       setBusy(null);
     }
@@ -101,18 +114,30 @@ function TelegramDecision({ intent, onDecided, onGone, onError: setError }: {
   );
 }
 
-/** In a browser the decision is confirmed in Telegram; this page waits for it. */
-function DecideInTelegram() {
+/**
+ * The decision is made with the buttons of the bot's message about this request; this page waits
+ * for it. Inside Telegram this is because the Mini App was not opened for this very request.
+ */
+function DecideInChat() {
+  const host = useHost();
   const { session } = useSession();
+  const bot = botUsername(session);
   return (
-    <section className="card" aria-labelledby="decide-heading">
+    <section className="card" aria-labelledby="decide-heading" data-testid="decide-in-chat">
       <h2 id="decide-heading">Decide in Telegram</h2>
-      <p>
-        For your safety, requests are approved only in Telegram. The bot sent you this request with <strong>Approve</strong> and <strong>Deny</strong> buttons.
-      </p>
-      {session.bot && (
-        <a className="button button-primary button-block" href={`https://t.me/${session.bot}`} target="_blank" rel="noreferrer">
-          Open @{session.bot} in Telegram
+      {inTelegram(host) ? (
+        <p>
+          This Mini App wasn't opened from this request's <strong>Review</strong> button, so it can't approve it. Use <strong>Approve</strong> or <strong>Deny</strong> on the
+          bot's message about it in {chatName(bot)}, or open it from its Review button.
+        </p>
+      ) : (
+        <p>
+          For your safety, requests are approved only in Telegram. The bot sent you this request in {chatName(bot)} with <strong>Approve</strong> and <strong>Deny</strong> buttons.
+        </p>
+      )}
+      {bot && !inTelegram(host) && (
+        <a className="button button-primary button-block" href={`https://t.me/${bot}`} target="_blank" rel="noreferrer">
+          Open @{bot} in Telegram
         </a>
       )}
       <Loading label="Waiting for your decision in Telegram…" />
@@ -131,13 +156,12 @@ const DECIDED_VIA: Record<string, string> = { chat: "in the chat with the bot", 
 
 function OutcomeCard({ outcome, intent, onDone }: { outcome: Outcome; intent: IntentState | null; onDone: () => void }) {
   const { mark, title, text } = OUTCOMES[outcome];
-  const what = intent?.payment ? `the payment of ${formatSats(intent.payment.amount_sats)}` : "this request";
   return (
     <>
       <section className={`card result result-${outcome}`} role="status" data-testid="outcome">
         <span className="result-mark" aria-hidden="true">{mark}</span>
         <p className="result-title">{title}</p>
-        <p>{text(what)}</p>
+        <p>{text(requestNoun(intent))}</p>
         {intent?.decided_via && outcome !== "expired" && <p className="hint">Decided {DECIDED_VIA[intent.decided_via] ?? intent.decided_via}.</p>}
       </section>
       <PrimaryButton text="Back to requests" onClick={onDone} testId="back-to-requests" />

@@ -1,12 +1,13 @@
-import { ClwApiError, type Session } from "@clw/shared";
+import type { Session } from "@clw/shared";
 import { useEffect, useRef, useState } from "react";
 import { createApi } from "../api.js";
 import { PrimaryButton } from "../components/primary-button.js";
 import { QrCode } from "../components/qr-code.js";
 import { ErrorNotice, Loading } from "../components/status.js";
-import { haptic, useHost } from "../host.js";
+import { closeMiniApp, haptic, useHost } from "../host.js";
 import { botFromDeepLink } from "../routes.js";
-import { failureMessage, runSignIn, type SignInState } from "../sign-in-flow.js";
+import { runSignIn, type SignInState } from "../sign-in-flow.js";
+import { signInOnce, telegramSignInFailure } from "../telegram-sign-in.js";
 
 export interface SignInPageProps {
   /** Why the owner is here again (e.g. the session expired), shown above the sign-in. */
@@ -29,17 +30,16 @@ export function SignInPage(props: SignInPageProps) {
 }
 
 function TelegramSignIn({ initData, onSignedIn }: SignInPageProps & { initData: string | undefined }) {
-  const [state, setState] = useState<{ status: "working" } | { status: "failed"; title: string; message: string }>({ status: "working" });
+  const [state, setState] = useState<{ status: "working" } | { status: "failed"; title: string; message: string; retry: boolean }>({ status: "working" });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!initData) {
-      setState({ status: "failed", title: "Telegram sent no sign-in data", message: "Open clw.cash from the bot's menu button or a button in the chat." });
+      setState({ status: "failed", title: "Telegram sent no sign-in data", message: "Open clw.cash from the bot's menu button or a button in the chat.", retry: false });
       return;
     }
     let current = true;
     setState({ status: "working" });
-    createApi()
-      .authWithTelegram(initData)
+    signInOnce(initData, (data) => createApi().authWithTelegram(data))
       .then((session) => {
         if (!current) return;
         haptic.success();
@@ -48,24 +48,16 @@ function TelegramSignIn({ initData, onSignedIn }: SignInPageProps & { initData: 
       .catch((error: unknown) => {
         if (!current) return;
         haptic.error();
-        setState({ status: "failed", ...telegramFailure(error) });
+        setState({ status: "failed", ...telegramSignInFailure(error) });
       });
     return () => {
       current = false;
     };
   }, [initData, attempt, onSignedIn]);
   if (state.status === "working") return <Loading label="Signing you in with Telegram…" />;
+  // The same init data cannot succeed twice: the way forward is a fresh launch from the chat.
+  if (!state.retry) return <ErrorNotice title={state.title} message={state.message} action="Close the Mini App" onAction={closeMiniApp} />;
   return <ErrorNotice title={state.title} message={state.message} action="Try again" onAction={() => setAttempt((n) => n + 1)} />;
-}
-
-function telegramFailure(error: unknown): { title: string; message: string } {
-  if (error instanceof ClwApiError && error.status === 401) {
-    return {
-      title: "Telegram sign-in was refused",
-      message: `${failureMessage(error)}. Close the Mini App and open it again from the bot.`,
-    };
-  }
-  return { title: "Could not sign you in", message: failureMessage(error) };
 }
 
 function BrowserSignIn({ onSignedIn }: SignInPageProps) {
