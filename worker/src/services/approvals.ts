@@ -8,6 +8,7 @@ import { AppError } from "../errors.js";
 import { auditIfExistsQuery, logAudit, recordAudit, type AuditInput } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
 import { intentFields, transactionOf } from "./intent-view.js";
+import { signalDecision, waitForDecision } from "./decision-signals.js";
 import { approvalUrl, notifyOwner, showOutcome } from "./notify.js";
 import { evaluateDigest, evaluateTransaction } from "./policy-rules.js";
 import { dailyLimitDenied } from "./policies.js";
@@ -174,6 +175,7 @@ export async function decideLoadedIntent(deps: Deps, intent: IntentWithOwner, te
   if (!decided) return { outcome: "gone" };
   const outcome = approve ? "approved" : "denied";
   await recordAudit(deps, { action: approve ? "intent.approve" : "intent.deny", userId: intent.user_id, identityId: intent.identity_id, source: via === "chat" ? "telegram" : "miniapp", metadata: { intent: intent.id, via, telegram_user_id: telegramUserId } });
+  signalDecision(deps, intent.id);
   showOutcome(deps, decided, outcome, via);
   return { outcome, decided };
 }
@@ -189,7 +191,10 @@ export async function expireLapsedIntent(deps: Deps, intent: SignIntentsTable): 
   const expired = await expireIntent(deps.dbh.db, intent.id, now);
   if (!expired) return undefined;
   await recordAudit(deps, { action: "intent.expire", userId: intent.user_id, identityId: intent.identity_id, source: "system", metadata: { intent: intent.id, was: intent.status } });
-  if (intent.status === "pending_approval") showOutcome(deps, expired, "expired");
+  if (intent.status === "pending_approval") {
+    signalDecision(deps, intent.id);
+    showOutcome(deps, expired, "expired");
+  }
   return expired;
 }
 
@@ -210,11 +215,14 @@ export async function intentState(deps: Deps, intent: SignIntentsTable): Promise
   return state;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long a waiter goes without reading D1 when nothing signalled a change. */
+const D1_RECHECK_MS = 2000;
 
 /**
- * Where a request stands, for its owner's sessions. With `waitSeconds`, holds on while it is
- * pending (checking about once a second) until it changes or the time is up.
+ * Where a request stands, for its owner's sessions (and the agent key that made it). With
+ * `waitSeconds`, holds on while it is pending until it changes or the time is up: the decision
+ * wakes the waiter at once (same isolate) or within about 100 ms (a KV flag), and D1, the truth,
+ * is read again then, or every 2 s at most.
  * @throws AppError 404 unknown or another user's, 410 `intent_expired` once it has expired.
  */
 export async function getIntentState(deps: Deps, auth: AuthContext, intentId: string, waitSeconds: number): Promise<IntentState> {
@@ -222,7 +230,7 @@ export async function getIntentState(deps: Deps, auth: AuthContext, intentId: st
   for (;;) {
     const intent = await loadOwnedIntent(deps, auth.userId, intentId, auth.agent?.id ?? null);
     if (intent.status !== "pending_approval" || deps.now() >= deadline) return intentState(deps, intent);
-    await sleep(Math.min(1000, deadline - deps.now()));
+    await waitForDecision(deps, intentId, Math.min(deadline, deps.now() + D1_RECHECK_MS, intent.expires_ms + 50));
   }
 }
 
