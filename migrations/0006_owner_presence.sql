@@ -30,7 +30,8 @@ CREATE TABLE owner_actions (
   created_at TEXT NOT NULL,
   expires_ms INTEGER NOT NULL,
   decided_at TEXT,
-  decided_via TEXT CHECK (decided_via IN ('chat', 'miniapp')),
+  -- 'api': cancelled by the owner's session (cancelling only ever tightens).
+  decided_via TEXT CHECK (decided_via IN ('chat', 'miniapp', 'api')),
   telegram_chat_id INTEGER,
   telegram_message_id INTEGER
 );

@@ -1,4 +1,4 @@
-import { ClwApiError, type Policy, type RawDigestRule } from "@clw/shared";
+import { ClwApiError } from "@clw/shared";
 
 /**
  * True when the API refused the owner's Telegram proof itself (init data stale, already used,
@@ -7,9 +7,7 @@ import { ClwApiError, type Policy, type RawDigestRule } from "@clw/shared";
  */
 export function isInitDataRefusal(error: unknown): boolean {
   if (!(error instanceof ClwApiError)) return false;
-  if (error.code === "init_data_used") return true;
-  // Stale or forged init data share 401 `unauthorized` with an ended session: the message tells them apart.
-  if (error.status === 401) return /init data/i.test(error.message);
+  if (error.code === "init_data_used" || error.code === "init_data_expired" || error.code === "init_data_invalid") return true;
   return error.status === 403 && error.code === "approval_required";
 }
 
@@ -36,30 +34,10 @@ export async function withPresence<T>(attempt: (initData: string | undefined) =>
   }
 }
 
-const RAW_ORDER: Record<RawDigestRule, number> = { deny: 0, approval: 1, allow: 2 };
-const looserLimit = (before: number | null, after: number | null) => before !== null && (after === null || after > before);
-
-/**
- * True when `next` may loosen `current` (so the owner's proof is worth sending): approval off,
- * a higher auto-approve amount, daily limit or fee cap, a wider allowlist, raw digests more
- * allowed, unsafe sighash types allowed. Only a hint for the page: a change judged tightening
- * is sent without proof, and if the API sees a loosening after all it simply waits for the chat.
- */
-export function mightLoosen(current: Policy, next: Policy): boolean {
-  if (current.require_approval && !next.require_approval) return true;
-  // The auto-approve amount matters only while approval stays on: turning approval on tightens whatever it says.
-  if (current.require_approval && next.require_approval && (next.auto_approve_max_sats ?? -1) > (current.auto_approve_max_sats ?? -1)) return true;
-  if (looserLimit(current.daily_limit_sats, next.daily_limit_sats) || looserLimit(current.max_fee_sats, next.max_fee_sats)) return true;
-  const allowed = current.allowed_destinations;
-  if (allowed !== null && (next.allowed_destinations === null || next.allowed_destinations.some((d) => !allowed.includes(d)))) return true;
-  if (RAW_ORDER[next.raw_digests] > RAW_ORDER[current.raw_digests]) return true;
-  return !current.allow_unsafe_sighash && next.allow_unsafe_sighash;
-}
-
 /** Why the owner's Telegram proof did not count, as the end of a sentence. */
 export function proofRefusalWords(error: ClwApiError): string {
   if (error.code === "init_data_used") return "this launch of the Mini App has already proven you're here once";
   if (error.code === "approval_required") return "this session was not opened from the Mini App inside Telegram";
-  if (/expired|too old|future/i.test(error.message)) return "it is only good for a few minutes after the Mini App opens";
+  if (error.code === "init_data_expired") return "it is only good for a few minutes after the Mini App opens";
   return "Telegram's signature on it did not check out";
 }

@@ -21,6 +21,7 @@ import {
   type Policy,
   intentListSchema,
   intentStatusSchema,
+  ownerActionListSchema,
   ownerActionStateSchema,
   pendingActionSchema,
   pendingIntentSchema,
@@ -140,6 +141,14 @@ export function createClient(options: ClientOptions) {
     /** Where a change that waits for the owner's confirmation stands. */
     async getAction(actionId: string): Promise<OwnerActionState> {
       return (await call(ownerActionStateSchema, "GET", `/v1/actions/${encodeURIComponent(actionId)}`)).data;
+    },
+    /** The owner's changes; with `pendingOnly`, those still waiting for them. */
+    async listActions(pendingOnly = false): Promise<OwnerActionState[]> {
+      return (await call(ownerActionListSchema, "GET", `/v1/actions${pendingOnly ? "?status=pending_confirmation" : ""}`)).data.items;
+    },
+    /** Cancels a change that waits for the owner's confirmation. */
+    async cancelAction(actionId: string): Promise<OwnerActionState> {
+      return (await call(ownerActionStateSchema, "POST", `/v1/actions/${encodeURIComponent(actionId)}/cancel`)).data;
     },
     async restoreIdentity(identityId: string): Promise<Identity> {
       return (await call(identitySchema, "POST", `/v1/identities/${encodeURIComponent(identityId)}/restore`)).data;

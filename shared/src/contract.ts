@@ -264,6 +264,9 @@ export const ownerActionStateSchema = pendingActionSchema.extend({
 });
 export type OwnerActionState = z.infer<typeof ownerActionStateSchema>;
 
+export const ownerActionListSchema = z.object({ items: z.array(ownerActionStateSchema) });
+export const actionListQuerySchema = z.strictObject({ status: z.literal("pending_confirmation").optional() });
+
 /** True when a change answered 202: it waits for the owner's confirmation in Telegram. */
 export function isPendingAction(value: unknown): value is PendingAction {
   return typeof value === "object" && value !== null && (value as { status?: unknown }).status === "pending_confirmation";

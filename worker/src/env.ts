@@ -72,7 +72,7 @@ const configSchema = z.object({
   MINIAPP_URL: z.url().default("https://pay.clw.cash"),
   APPROVAL_TTL_SECONDS: seconds(600),
   APPROVAL_INIT_DATA_MAX_AGE_SECONDS: seconds(300),
-  INIT_DATA_MAX_AGE_SECONDS: seconds(3600),
+  INIT_DATA_MAX_AGE_SECONDS: seconds(300),
   EV_API_KEY: z.string().min(1).optional(),
   BITCOIN_NETWORK: z.enum(["mainnet", "testnet", "signet", "regtest"]).default("mainnet"),
 });

@@ -121,6 +121,28 @@ describe("Mini App init data proves presence once, from a Mini App session", () 
     expect((await api("GET", "/v1/identities", o.token)).body.items.map((i: { id: string }) => i.id)).toEqual([second.body.id]);
   });
 
+  it("a tightening does not spend the proof: the same init data then loosens at once", async () => {
+    const o = await miniAppOwner();
+    const header = { "x-telegram-init-data": await initData(o.telegramUserId) };
+    expect((await api("PUT", `/v1/identities/${o.identityId}/policy`, o.token, { ...OPEN, require_approval: true }, header)).status).toBe(200);
+    const loosen = await api("PUT", `/v1/identities/${o.identityId}/policy`, o.token, OPEN, header);
+    expect(loosen.status).toBe(200);
+    const again = await api("PUT", `/v1/identities/${o.identityId}/policy`, o.token, { ...OPEN, require_approval: true }, header);
+    expect(again.status).toBe(200);
+    const twice = await api("PUT", `/v1/identities/${o.identityId}/policy`, o.token, OPEN, header);
+    expect([twice.status, twice.body.code]).toEqual([401, "init_data_used"]);
+  });
+
+  it("stale or forged init data has a code of its own, unlike an ended session", async () => {
+    const o = await miniAppOwner();
+    await api("PUT", `/v1/identities/${o.identityId}/policy`, o.token, { ...OPEN, require_approval: true });
+    const stale = await signInitData({ user: { id: o.telegramUserId, first_name: "Owner" }, chat_type: "private", query_id: crypto.randomUUID() }, TEST_BOT_TOKEN, new Date(Date.now() - 3_600_000));
+    const old = await api("PUT", `/v1/identities/${o.identityId}/policy`, o.token, OPEN, { "x-telegram-init-data": stale });
+    expect([old.status, old.body.code]).toEqual([401, "init_data_expired"]);
+    const forged = await api("PUT", `/v1/identities/${o.identityId}/policy`, o.token, OPEN, { "x-telegram-init-data": (await initData(o.telegramUserId)).replace("Owner", "Mallory") });
+    expect([forged.status, forged.body.code]).toEqual([401, "init_data_invalid"]);
+  });
+
   it("an agent's session with the owner's (leaked) init data proves nothing", async () => {
     const o = await miniAppOwner();
     const agent = await linkSession(o.telegramUserId);
@@ -148,6 +170,23 @@ describe("Mini App init data proves presence once, from a Mini App session", () 
     const again = await api("POST", `/v1/sign-intents/${b.body.id}/deny`, o.token, { init_data: openedForA });
     expect(again.status).toBe(403);
     for (const other of [b, c]) expect((await api("GET", `/v1/sign-intents/${other.body.id}`, o.token)).body.status).toBe("pending_approval");
+  });
+});
+
+describe("changes waiting for the owner", () => {
+  it("are listed, and the owner's session can cancel one (the chat prompt says so)", async () => {
+    const o = await miniAppOwner();
+    await api("PUT", `/v1/identities/${o.identityId}/policy`, o.token, { ...OPEN, require_approval: true });
+    const loosen = await api("PUT", `/v1/identities/${o.identityId}/policy`, o.token, OPEN);
+    const destroy = await api("DELETE", `/v1/identities/${o.identityId}`, o.token);
+    const waiting = await api("GET", "/v1/actions?status=pending_confirmation", o.token);
+    expect(waiting.body.items.map((a: { id: string }) => a.id)).toEqual([destroy.body.id, loosen.body.id]);
+    const cancelled = await api("POST", `/v1/actions/${destroy.body.id}/cancel`, o.token);
+    expect(cancelled.body).toMatchObject({ status: "denied", decided_via: "api" });
+    expect(saidIn(await chat(o.telegramUserId)).at(-1)).toContain("Cancelled");
+    expect((await api("POST", `/v1/actions/${destroy.body.id}/cancel`, o.token)).status).toBe(409);
+    expect((await api("GET", "/v1/actions?status=pending_confirmation", o.token)).body.items).toHaveLength(1);
+    expect((await api("GET", "/v1/identities", o.token)).body.items).toHaveLength(1);
   });
 });
 

@@ -79,7 +79,7 @@ describe("POST /v1/auth/telegram", () => {
     const params = new URLSearchParams(genuine);
     params.set("user", JSON.stringify({ id: victim, first_name: "Ada", username: "ada" }));
     const res = await expectRefused(params.toString(), victim);
-    expect(res.body.code).toBe("unauthorized");
+    expect(res.body.code).toBe("init_data_invalid");
   });
 
   it("refuses init data signed with another bot's token", async () => {

@@ -7,7 +7,7 @@ import { ErrorNotice, Loading } from "../components/status.js";
 import { haptic, useHost } from "../host.js";
 import { actionOutcomeWords, type ActionProgress } from "../owner-action-flow.js";
 import { checkDestination, formToPolicy, policyToForm, withRawDigestRule, type PolicyForm, type PolicyFormErrors } from "../policy-form.js";
-import { mightLoosen, proofRefusalWords, withPresence } from "../presence.js";
+import { proofRefusalWords, withPresence } from "../presence.js";
 import { useGuarded, useSession } from "../session-context.js";
 import { failureMessage } from "../sign-in-flow.js";
 import { useAsync } from "../use-async.js";
@@ -90,7 +90,8 @@ function PolicyEditor({ identityId, initial }: { identityId: string; initial: Po
     setErrors({});
     setSave({ status: "saving" });
     // Inside Telegram a loosening carries the launch's init data as proof that the owner is here.
-    const proof = host.kind === "telegram" && mightLoosen(saved, parsed.policy) ? host.initData : undefined;
+    // The API spends the proof only on a change that loosens; a tightening keeps it for later.
+    const proof = host.kind === "telegram" ? host.initData : undefined;
     try {
       const { value, proofRefused } = await guarded(() => withPresence((initData) => api.setPolicy(identityId, parsed.policy, { initData }), proof));
       if (isPendingAction(value)) {

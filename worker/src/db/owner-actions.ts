@@ -20,7 +20,7 @@ export async function findOwnerAction(db: Db, id: string) {
  * Moves a pending, unexpired action to its decision, once: of two concurrent decisions, one
  * wins. Returns the decided row, or undefined when it was no longer pending.
  */
-export async function decideOwnerActionQuery(db: Db, id: string, status: "confirmed" | "denied", via: "chat" | "miniapp", at: string, nowMs: number) {
+export async function decideOwnerActionQuery(db: Db, id: string, status: "confirmed" | "denied", via: "chat" | "miniapp" | "api", at: string, nowMs: number) {
   return db
     .updateTable("owner_actions")
     .set({ status, decided_at: at, decided_via: via })
@@ -38,4 +38,11 @@ export async function markOwnerAction(db: Db, id: string, status: OwnerActionSta
 
 export async function setOwnerActionMessage(db: Db, id: string, chatId: number, messageId: number): Promise<void> {
   await db.updateTable("owner_actions").set({ telegram_chat_id: chatId, telegram_message_id: messageId }).where("id", "=", id).execute();
+}
+
+/** The user's actions, newest first, optionally only those still waiting. */
+export async function listOwnerActions(db: Db, userId: string, pendingOnly: boolean, nowMs: number): Promise<OwnerActionsTable[]> {
+  let query = db.selectFrom("owner_actions").selectAll().where("user_id", "=", userId);
+  if (pendingOnly) query = query.where("status", "=", "pending_confirmation").where("expires_ms", ">", nowMs);
+  return query.orderBy("created_at", "desc").limit(50).execute();
 }

@@ -169,7 +169,7 @@ export interface OwnerActionsTable {
   created_at: string;
   expires_ms: number;
   decided_at: string | null;
-  decided_via: "chat" | "miniapp" | null;
+  decided_via: "chat" | "miniapp" | "api" | null;
   telegram_chat_id: number | null;
   telegram_message_id: number | null;
 }

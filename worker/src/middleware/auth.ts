@@ -63,13 +63,16 @@ export const requestedBy = (c: AppContext): string | null => requesterName(c.get
 export const INIT_DATA_HEADER = "x-telegram-init-data";
 
 /**
- * The owner's presence for a change that needs it: `miniapp` when the request carries init data
- * that proves it (see `proveMiniAppPresence`), otherwise `none`.
- * @throws AppError when init data is sent but proves nothing (stale, used, another account, not a Mini App session).
+ * A proof of the owner's presence for a change that needs it, checked (and its one use spent)
+ * only when called: `miniapp` when the request carries init data that proves it (see
+ * `proveMiniAppPresence`), otherwise `none`. The call throws when init data is sent but proves
+ * nothing (stale, used, another account, not a Mini App session).
  */
-export async function ownerPresence(c: AppContext): Promise<Presence> {
+export function ownerPresence(c: AppContext): () => Promise<Presence> {
   const initData = c.req.header(INIT_DATA_HEADER);
-  if (!initData) return "none";
-  await proveMiniAppPresence(c.get("deps"), c.get("auth"), initData, { kind: "action" });
-  return "miniapp";
+  return async () => {
+    if (!initData) return "none";
+    await proveMiniAppPresence(c.get("deps"), c.get("auth"), initData, { kind: "action" });
+    return "miniapp";
+  };
 }

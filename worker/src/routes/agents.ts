@@ -16,7 +16,7 @@ export const agentRoutes = new Hono<AppEnv>()
   .post("/", requireOwner, async (c) => {
     const body = await jsonBody(c, agentCreateRequestSchema);
     const deps = c.get("deps");
-    const presence = await ownerPresence(c);
+    const presence = await ownerPresence(c)();
     if (presence === "none" && !deps.testMode) {
       throw new AppError(403, "approval_required", "making an agent key needs the owner in Telegram: use the Mini App inside Telegram, /agents in the bot, or agent sign-in");
     }

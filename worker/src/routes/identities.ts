@@ -20,8 +20,7 @@ export const identityRoutes = new Hono<AppEnv>()
   })
   .delete("/:id", requireOwner, async (c) => {
     const identityId = identityIdParam(c);
-    const presence = await ownerPresence(c);
-    const change = { userId: c.get("auth").userId, identityId, presence, source: presence === "miniapp" ? ("miniapp" as const) : ("api" as const), requestedBy: requestedBy(c) };
+    const change = { userId: c.get("auth").userId, identityId, presence: ownerPresence(c), source: "api" as const, requestedBy: requestedBy(c) };
     const outcome = await destroyWithOwner(c.get("deps"), change);
     return outcome.status === "done" ? c.json({ ok: true as const }) : c.json(outcome.action, 202);
   })

@@ -17,7 +17,7 @@ export const policyRoutes = new Hono<AppEnv>()
     const identityId = identityIdParam(c);
     const update = await jsonBody(c, policyUpdateSchema);
     const deps = c.get("deps");
-    const change = { userId: c.get("auth").userId, identityId, presence: await ownerPresence(c), source: "api" as const, requestedBy: requestedBy(c) };
-    const outcome = await changePolicy(deps, change.presence === "miniapp" ? { ...change, source: "miniapp" } : change, update);
+    const change = { userId: c.get("auth").userId, identityId, presence: ownerPresence(c), source: "api" as const, requestedBy: requestedBy(c) };
+    const outcome = await changePolicy(deps, change, update);
     return outcome.status === "done" ? c.json(outcome.result) : c.json(outcome.action, 202);
   });

@@ -77,7 +77,7 @@ export function createBotServices(deps: Deps, conversations: ConversationStorage
     decideIntent: async (intentId, telegramUserId, approve) => (await decideIntent(deps, intentId, telegramUserId, approve, "chat")).outcome,
     getPolicy: (user, identityId) => getPolicy(deps, asActor(user), identityId),
     setPolicy: async (user, identityId, policy) => {
-      const outcome = await changePolicy(deps, { userId: user.id, identityId, presence: "chat", source: "telegram", requestedBy: null }, policy);
+      const outcome = await changePolicy(deps, { userId: user.id, identityId, presence: async () => "chat", source: "telegram", requestedBy: null }, policy);
       if (outcome.status !== "done") throw new Error("a change the owner makes in chat never waits for their confirmation");
       return outcome.result;
     },

@@ -89,7 +89,7 @@ export async function spendInitData(deps: Deps, initData: string, purpose: "sign
 
 /**
  * What genuine init data, no older than `maxAgeSeconds`, vouches for.
- * @throws AppError 503 `misconfigured` without a bot token; 401 `unauthorized` for bad init data.
+ * @throws AppError 503 `misconfigured` without a bot token; 401 `init_data_invalid` / `init_data_expired`.
  */
 export async function verifyInitDataOrThrow(deps: Deps, initData: string, maxAgeSeconds: number): Promise<InitDataProof> {
   const { botToken } = deps.config.telegram;
@@ -97,9 +97,9 @@ export async function verifyInitDataOrThrow(deps: Deps, initData: string, maxAge
   try {
     return await verifyInitData(initData, botToken, maxAgeSeconds, deps.now());
   } catch (error) {
-    if (error instanceof InitDataExpiredError) throw new AppError(401, "unauthorized", "the Telegram init data has expired; reopen the Mini App");
-    if (error instanceof InitDataUserMissingError) throw new AppError(401, "unauthorized", "the Telegram init data names no user");
-    if (error instanceof InitDataInvalidError) throw new AppError(401, "unauthorized", "the Telegram init data is not valid for this bot");
+    if (error instanceof InitDataExpiredError) throw new AppError(401, "init_data_expired", "the Telegram init data has expired; reopen the Mini App");
+    if (error instanceof InitDataUserMissingError) throw new AppError(401, "init_data_invalid", "the Telegram init data names no user");
+    if (error instanceof InitDataInvalidError) throw new AppError(401, "init_data_invalid", "the Telegram init data is not valid for this bot");
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import type { OwnerActionDecision, OwnerActionRequest } from "@clw/bot";
 import type { OwnerActionState, PendingAction, Policy } from "@clw/shared";
-import { decideOwnerActionQuery, findOwnerAction, insertOwnerAction, markOwnerAction } from "../db/owner-actions.js";
+import { decideOwnerActionQuery, findOwnerAction, insertOwnerAction, listOwnerActions, markOwnerAction } from "../db/owner-actions.js";
 import type { OwnerActionKind, OwnerActionsTable } from "../db/schema.js";
 import { findUserById } from "../db/users.js";
 import { AppError } from "../errors.js";
@@ -95,13 +95,8 @@ export async function decideOwnerAction(deps: Deps, actionId: string, telegramUs
   return outcome;
 }
 
-/**
- * Where a change that waits for the owner stands, for its owner's sessions.
- * @throws AppError 404 unknown or another user's.
- */
-export async function getOwnerActionState(deps: Deps, userId: string, actionId: string): Promise<OwnerActionState> {
-  const row = await findOwnerAction(deps.dbh.db, actionId);
-  if (!row || row.user_id !== userId) throw new AppError(404, "not_found", "no such action");
+/** The API's view of an action (what it loosens, where it stands; expired once its time is up). */
+function toState(deps: Deps, row: OwnerActionsTable): OwnerActionState {
   const { changes } = JSON.parse(row.payload) as { changes: string[] };
   const lapsed = row.status === "pending_confirmation" && row.expires_ms <= deps.now();
   return {
@@ -114,4 +109,38 @@ export async function getOwnerActionState(deps: Deps, userId: string, actionId: 
     expires_at: expiresAt(row),
     decided_via: row.decided_via,
   };
+}
+
+async function loadOwned(deps: Deps, userId: string, actionId: string) {
+  const row = await findOwnerAction(deps.dbh.db, actionId);
+  if (!row || row.user_id !== userId) throw new AppError(404, "not_found", "no such action");
+  return row;
+}
+
+/**
+ * Where a change that waits for the owner stands, for its owner's sessions.
+ * @throws AppError 404 unknown or another user's.
+ */
+export async function getOwnerActionState(deps: Deps, userId: string, actionId: string): Promise<OwnerActionState> {
+  return toState(deps, await loadOwned(deps, userId, actionId));
+}
+
+/** The owner's changes, newest first; with `pendingOnly`, those still waiting for them. */
+export async function listOwnerActionStates(deps: Deps, userId: string, pendingOnly: boolean): Promise<OwnerActionState[]> {
+  return (await listOwnerActions(deps.dbh.db, userId, pendingOnly, deps.now())).map((row) => toState(deps, row));
+}
+
+/**
+ * Cancels a change that waits for the owner, from one of their sessions (cancelling only ever
+ * keeps things as they are, so it needs no proof of presence); the chat's prompt says so.
+ * @throws AppError 404 unknown or another user's, 409 `intent_decided` when it is no longer pending.
+ */
+export async function cancelOwnerAction(deps: Deps, userId: string, actionId: string): Promise<OwnerActionState> {
+  await loadOwned(deps, userId, actionId);
+  const now = deps.now();
+  const cancelled = await decideOwnerActionQuery(deps.dbh.db, actionId, "denied", "api", new Date(now).toISOString(), now);
+  if (!cancelled) throw new AppError(409, "intent_decided", "this change was already decided or has expired");
+  await recordAudit(deps, { action: "action.deny", userId, identityId: cancelled.identity_id, source: "api", metadata: { action: actionId, kind: cancelled.kind, outcome: "denied" } });
+  showActionOutcome(deps, cancelled, "denied");
+  return toState(deps, cancelled);
 }
