@@ -50,7 +50,7 @@ describe("a request in words", () => {
 
 describe("a refused decision", () => {
   it("sends the owner to the chat when Telegram's proof does not count, and to sign-in when the session ended", () => {
-    expect(decisionFailure(new ClwApiError(401, "unauthorized", "the Telegram init data is not valid for this bot"))).toMatchObject({ kind: "chat", title: /confirm it's you/, message: /buttons in the chat/ });
+    expect(decisionFailure(new ClwApiError(401, "init_data_invalid", "the Telegram init data is not valid for this bot"))).toMatchObject({ kind: "chat", title: /confirm it's you/, message: /buttons in the chat/ });
     expect(decisionFailure(new ClwApiError(401, "init_data_used", "this Telegram proof was already used; reopen the Mini App from Telegram"))).toMatchObject({ kind: "chat" });
     expect(decisionFailure(new ClwApiError(403, "approval_required", "this Mini App was opened for another request"))).toMatchObject({ kind: "chat", title: /can't decide/ });
     expect(decisionFailure(new ClwApiError(401, "unauthorized", "invalid or expired session"))).toEqual({ kind: "session" });
