@@ -1,13 +1,17 @@
 import { parseArgs } from "node:util";
 
+export const PHASES = ["sign", "batch", "approvals", "telegram"] as const;
+export type Phase = (typeof PHASES)[number];
+
 export interface BenchOptions {
   seconds: number;
   clients: number;
   runs: number;
-  only?: "sign" | "telegram";
+  /** The phases to run, in order (default: all). */
+  only: Phase[];
 }
 
-/** Parses `[--seconds 10] [--clients 8] [--runs 1] [--only sign|telegram]`. @throws on bad values. */
+/** Parses `[--seconds 10] [--clients 8] [--runs 1] [--only sign,batch,approvals,telegram]`. @throws on bad values. */
 export function readOptions(): BenchOptions {
   // `pnpm bench -- --seconds 3` may pass the `--` through: drop it.
   const { values } = parseArgs({
@@ -19,7 +23,8 @@ export function readOptions(): BenchOptions {
     if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be an integer from 1 to ${max}`);
     return value;
   };
-  if (values.only !== undefined && values.only !== "sign" && values.only !== "telegram") throw new Error("--only must be sign or telegram");
-  return { seconds: num("seconds", values.seconds, 600), clients: num("clients", values.clients, 256), runs: num("runs", values.runs, 20), only: values.only };
+  const only = values.only === undefined ? [...PHASES] : values.only.split(",").map((p) => p.trim());
+  const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`--only takes ${PHASES.join(", ")} (comma-separated), not ${unknown.join(", ")}`);
+  return { seconds: num("seconds", values.seconds, 600), clients: num("clients", values.clients, 256), runs: num("runs", values.runs, 20), only: only as Phase[] };
 }
-

@@ -1,50 +1,46 @@
 /**
  * Sign-flow load benchmark against the real local stack (its own Worker + enclave, rate limits
- * raised so the limiter is not what is measured). Each of N clients owns one identity and loops
- * sign-intent + sign over random digests for a fixed time; then `GET /health` runs at the same
- * concurrency for the same time as a baseline. A third phase runs the same flow as payments that
- * each identity's policy auto-approves (the policy check and the reservation of the amount), to
- * set beside the plain flow. HTTP keep-alive comes from Node's global fetch.
- *
+ * raised so the limiter is not what is measured). In one run, at the same concurrency for the same
+ * time: the digest flow (sign-intent + sign), `GET /health`, the no-database ceiling of the same two
+ * requests (bench/ceiling: JWT work and the signer hop only), and PSBT flows the policy approves
+ * on their real outputs (1 key-path input, 2 outputs); then the latency of single 50-input PSBTs.
  * Run through `pnpm bench` (bench/main.ts).
  */
 import { randomBytes } from "node:crypto";
-import { createClient, requireTicket, verifySchnorr, type ClwClient, type Identity, type Payment } from "@clw/shared";
+import path from "node:path";
+import { createClient, requireTicket, verifySchnorr, type ClwClient, type Identity } from "@clw/shared";
+import { startWranglerDev } from "../stack/components.js";
 import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
+import { findFreePort, type ManagedProcess } from "../stack/processes.js";
 import { median, percentile, runPhase, type PhaseResult } from "./load.js";
 import type { BenchOptions } from "./options.js";
+import { spendFromKey } from "./psbts.js";
 
 const UNLIMITED = "1000000";
 const SIGNATURE_RE = /^[0-9a-f]{128}$/;
 const VERIFY_EVERY = 25;
-/** Payments of 1 sat to a valid address, auto-approved by each identity's policy. */
-const PAYMENT: Payment = { amount_sats: 1, destination: "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4" };
-const AUTO_APPROVE = { require_approval: true, auto_approve_max_sats: 1000, daily_limit_sats: null, allowed_destinations: null };
+/** Transactions spending up to 1,000,000 sats pass without the owner; the policy still reads them. */
+const AUTO_APPROVE = { require_approval: true, auto_approve_max_sats: 1_000_000, daily_limit_sats: null, allowed_destinations: null };
 
-interface RunFigures {
-  flowsPerSecond: number;
+interface Figures {
+  flows: number;
   flowP50: number;
   flowP99: number;
   errors: number;
-  healthPerSecond: number;
-  healthP50: number;
-  healthP99: number;
+  health: number;
   ratio: number;
-  autoPerSecond: number;
-  autoP99: number;
-  autoErrors: number;
-  /** Auto-approved payment flows ÷ plain flows, in the same run. */
-  autoRatio: number;
+  ceiling: number;
+  /** Flow ÷ ceiling, in the same run. */
+  ofCeiling: number;
+  psbt: number;
+  psbtP99: number;
+  psbtErrors: number;
+  /** PSBT flows ÷ digest flows, in the same run. */
+  psbtRatio: number;
+  psbt50P50: number;
 }
 
-interface Prepared {
-  client: ClwClient;
-  identities: Identity[];
-  /** Identities whose policy auto-approves small payments. */
-  paying: Identity[];
-}
-
-async function prepare(stack: LocalStack, clients: number): Promise<Prepared> {
+async function prepare(stack: LocalStack, clients: number) {
   const client = createClient({ baseUrl: stack.apiUrl });
   const challenge = await client.createChallenge({ telegram_user_id: 4_000_000 + (randomBytes(2).readUInt16BE() % 1000) });
   const verified = await client.verify(challenge.challenge_id);
@@ -57,10 +53,11 @@ async function prepare(stack: LocalStack, clients: number): Promise<Prepared> {
     await client.setPolicy(identity.id, AUTO_APPROVE);
     paying.push(identity);
   }
-  return { client, identities, paying };
+  return { client, token: verified.token, identities, paying };
 }
 
-async function signPhase(client: ClwClient, identities: Identity[], seconds: number, payment?: Payment): Promise<PhaseResult> {
+/** The digest flow against `client`'s API (the real Worker, or the ceiling with the same paths). */
+async function digestPhase(client: ClwClient, identities: Identity[], seconds: number): Promise<PhaseResult> {
   const samples: Array<{ key: string; digest: string; signature: string }> = [];
   let flows = 0;
   const result = await runPhase({
@@ -69,7 +66,7 @@ async function signPhase(client: ClwClient, identities: Identity[], seconds: num
     iteration: async (index) => {
       const identity = identities[index]!;
       const digest = randomBytes(32).toString("hex");
-      const intent = requireTicket(await client.signIntent(identity.id, digest, payment));
+      const intent = requireTicket(await client.signIntent(identity.id, digest));
       const signature = await client.sign(identity.id, digest, intent.ticket);
       if (flows++ % VERIFY_EVERY === 0) samples.push({ key: identity.public_key, digest, signature });
       return SIGNATURE_RE.test(signature);
@@ -80,69 +77,85 @@ async function signPhase(client: ClwClient, identities: Identity[], seconds: num
   return result;
 }
 
-function healthPhase(apiUrl: string, clients: number, seconds: number): Promise<PhaseResult> {
+function psbtPhase(client: ClwClient, identities: Identity[], seconds: number, inputs: number, clients = identities.length): Promise<PhaseResult> {
   return runPhase({
     clients,
     seconds,
-    iteration: async () => {
-      const res = await fetch(`${apiUrl}/health`);
-      await res.arrayBuffer();
-      return res.status === 200;
+    iteration: async (index) => {
+      const identity = identities[index]!;
+      const signed = await client.signPsbt(identity.id, spendFromKey(identity.public_key, inputs));
+      return signed.signed_inputs.length === inputs;
     },
   });
 }
 
-function figures(sign: PhaseResult, health: PhaseResult, auto: PhaseResult): RunFigures {
-  const flowsPerSecond = sign.ok / sign.elapsedSeconds;
-  const healthPerSecond = health.ok / health.elapsedSeconds;
-  const autoPerSecond = auto.ok / auto.elapsedSeconds;
-  return {
-    autoPerSecond,
-    autoP99: percentile(auto.latencies, 99),
-    autoErrors: auto.errors,
-    autoRatio: autoPerSecond / flowsPerSecond,
-    flowsPerSecond,
-    flowP50: percentile(sign.latencies, 50),
-    flowP99: percentile(sign.latencies, 99),
-    errors: sign.errors,
-    healthPerSecond,
-    healthP50: percentile(health.latencies, 50),
-    healthP99: percentile(health.latencies, 99),
-    ratio: flowsPerSecond / healthPerSecond,
-  };
+const healthPhase = (apiUrl: string, clients: number, seconds: number) =>
+  runPhase({ clients, seconds, iteration: async () => (await fetch(`${apiUrl}/health`).then((r) => r.arrayBuffer().then(() => r.status))) === 200 });
+
+/** The ceiling Worker on its own port, talking to the stack's signer with the stack's secrets. */
+async function startCeiling(stack: LocalStack): Promise<{ url: string; proc: ManagedProcess }> {
+  const port = await findFreePort();
+  const { INTERNAL_API_KEY, TICKET_SIGNING_SECRET, SESSION_SIGNING_SECRET } = stack.secrets;
+  const proc = await startWranglerDev({
+    port,
+    inspectorPort: await findFreePort(),
+    config: path.join(import.meta.dirname, "ceiling", "wrangler.toml"),
+    vars: { INTERNAL_API_KEY, TICKET_SIGNING_SECRET, SESSION_SIGNING_SECRET, ENCLAVE_BASE_URL: stack.enclaveUrl },
+  });
+  return { url: `http://127.0.0.1:${port}`, proc };
 }
 
-function format(label: string, f: RunFigures): string {
+const rate = (r: PhaseResult) => r.ok / r.elapsedSeconds;
+
+function format(label: string, f: Figures): string {
   const n = (v: number, d = 1) => v.toFixed(d);
   return (
-    `${label}: sign ${n(f.flowsPerSecond)} flows/s, p50 ${n(f.flowP50)} ms, p99 ${n(f.flowP99)} ms, errors ${f.errors} | ` +
-    `health ${n(f.healthPerSecond)} req/s, p50 ${n(f.healthP50, 2)} ms, p99 ${n(f.healthP99, 2)} ms | ratio ${n(f.ratio, 4)} | ` +
-    `auto-approved payments ${n(f.autoPerSecond)} flows/s, p99 ${n(f.autoP99)} ms, errors ${f.autoErrors}, ${n(f.autoRatio, 3)}× plain`
+    `${label}: sign ${n(f.flows)} flows/s, p50 ${n(f.flowP50)} ms, p99 ${n(f.flowP99)} ms, errors ${f.errors} | health ${n(f.health)} req/s | ` +
+    `ratio ${n(f.ratio, 4)} | no-database ceiling ${n(f.ceiling)} flows/s, flow = ${n(f.ofCeiling * 100)}% of it | ` +
+    `PSBT (1 in, 2 out, auto-approved on its outputs) ${n(f.psbt)} flows/s, p99 ${n(f.psbtP99)} ms, errors ${f.psbtErrors}, ${n(f.psbtRatio, 3)}× digest | ` +
+    `50-input PSBT sign flow p50 ${n(f.psbt50P50)} ms`
   );
-}
-
-function medians(runs: RunFigures[]): RunFigures {
-  const keys = Object.keys(runs[0]!) as Array<keyof RunFigures>;
-  return Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]))])) as unknown as RunFigures;
 }
 
 /** Runs the sign-flow benchmark against its own local stack and prints every run and the medians. */
 export async function benchSignFlow(options: BenchOptions): Promise<void> {
   console.log(`sign flow: starting the local stack (${options.clients} clients, ${options.seconds} s per phase, ${options.runs} run(s))`);
   const stack = await startLocalStack({ vars: { RATE_LIMIT_PER_USER: UNLIMITED, RATE_LIMIT_PER_IDENTITY_SIGN: UNLIMITED } });
+  let ceiling: { url: string; proc: ManagedProcess } | undefined;
   try {
-    const { client, identities, paying } = await prepare(stack, options.clients);
-    const runs: RunFigures[] = [];
+    const { client, token, identities, paying } = await prepare(stack, options.clients);
+    ceiling = await startCeiling(stack);
+    const ceilingClient = createClient({ baseUrl: ceiling.url, token });
+    const runs: Figures[] = [];
     for (let run = 1; run <= options.runs; run++) {
-      const sign = await signPhase(client, identities, options.seconds);
+      const sign = await digestPhase(client, identities, options.seconds);
       const health = await healthPhase(stack.apiUrl, options.clients, options.seconds);
-      const auto = await signPhase(client, paying, options.seconds, PAYMENT);
-      runs.push(figures(sign, health, auto));
+      const noDb = await digestPhase(ceilingClient, identities, options.seconds);
+      const psbt = await psbtPhase(client, paying, options.seconds, 1);
+      const psbt50 = await psbtPhase(client, paying, Math.min(options.seconds, 5), 50, 1);
+      runs.push({
+        flows: rate(sign),
+        flowP50: percentile(sign.latencies, 50),
+        flowP99: percentile(sign.latencies, 99),
+        errors: sign.errors,
+        health: rate(health),
+        ratio: rate(sign) / rate(health),
+        ceiling: rate(noDb),
+        ofCeiling: rate(sign) / rate(noDb),
+        psbt: rate(psbt),
+        psbtP99: percentile(psbt.latencies, 99),
+        psbtErrors: psbt.errors,
+        psbtRatio: rate(psbt) / rate(sign),
+        psbt50P50: percentile(psbt50.latencies, 50),
+      });
       console.log(format(`run ${run}`, runs.at(-1)!));
-      if (sign.firstError) console.log(`  first sign error: ${sign.firstError}`);
+      for (const [name, phase] of Object.entries({ sign, noDb, psbt, psbt50 })) if (phase.firstError) console.log(`  first ${name} error: ${phase.firstError}`);
     }
-    if (runs.length > 1) console.log(format("median", medians(runs)));
+    if (runs.length > 1) {
+      const keys = Object.keys(runs[0]!) as Array<keyof Figures>;
+      console.log(format("median", Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]))])) as unknown as Figures));
+    }
   } finally {
-    await stack.stop();
+    await Promise.all([ceiling?.proc.stop(), stack.stop()]);
   }
 }

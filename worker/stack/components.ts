@@ -50,6 +50,8 @@ export async function executeLocalD1(persistDir: string, sql: { file: string } |
 }
 
 export interface WranglerDevOptions {
+  /** Another wrangler.toml than the root's (e.g. a benchmark's own Worker). */
+  config?: string;
   port: number;
   inspectorPort?: number;
   persistDir?: string;
@@ -66,6 +68,7 @@ export interface WranglerDevOptions {
  */
 export async function startWranglerDev(options: WranglerDevOptions): Promise<ManagedProcess> {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
+  if (options.config) args.push("--config", options.config);
   if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
   if (options.persistDir) args.push("--persist-to", options.persistDir);
   if (options.envFile) args.push("--env-file", options.envFile);
