@@ -58,6 +58,18 @@ export async function findIdentityForSession(db: Db, identityId: string, session
     .executeTakeFirst();
 }
 
+/** The active identities of the user behind a Telegram account, newest first (for a batch). */
+export function activeIdentitiesOfTelegramUserQuery(db: Db, telegramUserId: number) {
+  return db
+    .selectFrom("identities")
+    .innerJoin("users", "users.id", "identities.user_id")
+    .selectAll("identities")
+    .where("users.telegram_user_id", "=", telegramUserId)
+    .where("identities.status", "=", "active")
+    .orderBy("identities.created_at", "desc")
+    .orderBy("identities.id", "desc");
+}
+
 export async function listActiveIdentities(db: Db, userId: string): Promise<IdentitiesTable[]> {
   return db
     .selectFrom("identities")

@@ -2,6 +2,8 @@ import type { BotServices, BotUser } from "@clw/bot";
 import type { VersionedStateStorage } from "@grammyjs/conversations";
 import { listAuditEvents } from "../db/audit.js";
 import { runBatch } from "../db/client.js";
+import { activeIdentitiesOfTelegramUserQuery, toIdentity } from "../db/identities.js";
+import type { IdentitiesTable } from "../db/schema.js";
 import { claimUpdateQuery, deleteConversation, readConversation, readConversationQuery, writeConversation } from "../db/telegram.js";
 import { AppError } from "../errors.js";
 import type { Deps } from "./deps.js";
@@ -33,13 +35,21 @@ const asActor = (user: BotUser): AuthContext => ({ userId: user.id, sessionId: n
  */
 export function createBotServices(deps: Deps, conversations: ConversationStorage): BotServices {
   const { db } = deps.dbh;
+  // The chat owner's active keys, read with the update's claim (most commands need them), for this
+  // update only; any change to the keys drops them.
+  let primedKeys: { telegramUserId: number; rows: IdentitiesTable[] } | undefined;
+  const keysChanged = <T>(result: Promise<T>) => {
+    primedKeys = undefined;
+    return result;
+  };
   return {
     beginUpdate: async (updateId, chatId) => {
       const now = deps.now();
-      const key = chatId?.toString();
-      const queries = key ? [claimUpdateQuery(db, updateId, now), readConversationQuery(db, key, now)] : [claimUpdateQuery(db, updateId, now)];
-      const [claimed, conversation] = await runBatch(deps.dbh, queries);
-      if (key) conversations.prime(key, (conversation?.[0] as { state: string } | undefined)?.state);
+      if (chatId === undefined) return ((await runBatch(deps.dbh, [claimUpdateQuery(db, updateId, now)]))[0]?.length ?? 0) > 0;
+      // In a private chat, the chat id is the owner's Telegram id.
+      const [claimed, conversation, keys] = await runBatch(deps.dbh, [claimUpdateQuery(db, updateId, now), readConversationQuery(db, chatId.toString(), now), activeIdentitiesOfTelegramUserQuery(db, chatId)]);
+      conversations.prime(chatId.toString(), (conversation?.[0] as { state: string } | undefined)?.state);
+      primedKeys = { telegramUserId: chatId, rows: keys as IdentitiesTable[] };
       return (claimed?.length ?? 0) > 0;
     },
     admitUpdate: async (telegramUserId) => {
@@ -55,9 +65,12 @@ export function createBotServices(deps: Deps, conversations: ConversationStorage
       const user = await ensureUser(deps, telegramUserId, "telegram");
       return { id: user.id, telegramUserId };
     },
-    listIdentities: (user) => listIdentities(deps, asActor(user)),
-    createIdentity: (user) => createIdentity(deps, user.id, "telegram"),
-    destroyIdentity: (user, identityId) => destroyIdentity(deps, user.id, identityId, "telegram"),
+    listIdentities: async (user) => {
+      if (primedKeys?.telegramUserId !== user.telegramUserId) return listIdentities(deps, asActor(user));
+      return primedKeys.rows.map((row) => toIdentity(row, deps.config.bitcoinNetwork));
+    },
+    createIdentity: (user) => keysChanged(createIdentity(deps, user.id, "telegram")),
+    destroyIdentity: (user, identityId) => keysChanged(destroyIdentity(deps, user.id, identityId, "telegram")),
     signDigest: async (user, identityId, digest) => {
       const ticket = await ownTicket(deps, user, identityId, { kind: "digest", digest });
       return signWithTicket(deps, asActor(user), identityId, digest, ticket, "telegram");
