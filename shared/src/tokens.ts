@@ -38,6 +38,8 @@ export const ticketClaimsSchema = z.object({
    * only then does the signer sign such inputs.
    */
   uns: z.boolean().optional(),
+  /** A PSBT ticket's identity key (33-byte compressed, hex): the API decodes the PSBT with it again without a read. */
+  pk: z.string().regex(/^0[23][0-9a-f]{64}$/).optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });

@@ -106,9 +106,10 @@ export async function signPsbtWithTicket(deps: Deps, auth: AuthContext, identity
   if (claims.iid !== identityId || claims.sub !== auth.userId || claims.knd !== "psbt") {
     throw new AppError(403, "ticket_mismatch", "this ticket was issued for another identity, owner or for a digest");
   }
-  const identity = await getOwnedIdentity(deps, auth.userId, identityId);
+  // A ticket minted at sign-intent carries the key; one handed over after approval costs a read.
+  const publicKey = claims.pk ?? (await getOwnedIdentity(deps, auth.userId, identityId)).public_key;
   const network = deps.config.bitcoinNetwork;
-  const analysis = analyzeForPolicy(psbt, identity.public_key, network, claims.uns === true);
+  const analysis = analyzeForPolicy(psbt, publicKey, network, claims.uns === true);
   if (digestHash(analysis.binding) !== claims.dgh) throw new AppError(403, "ticket_mismatch", "this ticket was issued for another transaction");
   const nonces = [{ nonce: claims.jti, expiresMs: claims.exp * 1000 }];
   const metadata = { kind: "psbt", txid: analysis.summary.txid, digest_hash: claims.dgh, nonce: claims.jti, inputs: analysis.jobs.length };

@@ -70,7 +70,7 @@ export async function createSignIntent(deps: Deps, auth: AuthContext, identityId
     scope: "sign" as const,
     jti: nonce,
     ...(recorded ? { int: intentId } : {}),
-    ...(subject.kind === "psbt" ? { knd: "psbt" as const, ...(subject.unsafeSighash ? { uns: true } : {}) } : {}),
+    ...(subject.kind === "psbt" ? { knd: "psbt" as const, pk: identity.public_key, ...(subject.unsafeSighash ? { uns: true } : {}) } : {}),
   };
   const ticket = await mintTicket(claims, deps.config.ticketSecret, ttl, now);
   const expiresAt = new Date((Math.floor(now / 1000) + ttl) * 1000).toISOString();
