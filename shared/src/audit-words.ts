@@ -1,5 +1,5 @@
 import { formatSats } from "./amounts.js";
-import type { AuditEvent } from "./contract.js";
+import type { AuditEvent } from "./contract/index.js";
 
 const SOURCES: Record<string, string> = {
   api: "through the API",

@@ -35,7 +35,7 @@ import {
   type PolicyUpdate,
   type SessionInfo,
   type SignedPsbt,
-} from "./contract.js";
+} from "./contract/index.js";
 import type { ErrorCode } from "./errors.js";
 
 /** An error answered by the API: its HTTP status, machine code and message. */

@@ -1,5 +1,5 @@
 export * from "./client.js";
-export * from "./contract.js";
+export * from "./contract/index.js";
 export * from "./errors.js";
 export * from "./hex.js";
 export * from "./schnorr.js";

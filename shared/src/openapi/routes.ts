@@ -1,5 +1,5 @@
 import { z } from "zod";
-import * as c from "../contract.js";
+import * as c from "../contract/index.js";
 
 /** Who may call a route: anyone, any live credential (a session or an agent key), or the owner's session only. */
 export type RouteAuth = "none" | "credential" | "owner";
