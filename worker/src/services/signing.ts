@@ -3,7 +3,7 @@ import { findPolicy, toPolicy } from "../db/policies.js";
 import { findIdentityForSession } from "../db/identities.js";
 import { findUserById } from "../db/users.js";
 import { AppError } from "../errors.js";
-import { createPendingIntent, recordAllowedIntent, type IntentSubject } from "./approvals.js";
+import { createPendingIntent, recordAllowedIntent, type IntentSubject } from "./intent-records.js";
 import type { Deps, Source } from "./deps.js";
 import { requesterName, requirePermission } from "./agents.js";
 import { checkOwnership, getOwnedIdentity } from "./identities.js";
