@@ -48,4 +48,15 @@ describe("entry points", () => {
   it("the PSBT entry does pull in btc-signer (so the first test can fail)", () => {
     expect([...packagesReachedFrom("../src/psbt/index.ts")]).toContain("@scure/btc-signer");
   });
+
+  it("the main entry never reaches the clw command (Node built-ins, the QR renderer)", () => {
+    const cliOnly = (p: string) => p.startsWith("node:") || p.startsWith("@modelcontextprotocol/") || p === "uqr" || p.startsWith("tsx");
+    expect([...packagesReachedFrom("../src/index.ts")].filter(cliOnly)).toEqual([]);
+    expect([...packagesReachedFrom("../src/psbt/index.ts")].filter(cliOnly)).toEqual([]);
+  });
+
+  it("the clw command does pull them in (so the test above can fail)", () => {
+    const reached = [...packagesReachedFrom("../src/cli/main.ts")];
+    expect(reached).toEqual(expect.arrayContaining(["node:fs/promises", "uqr"]));
+  });
 });
