@@ -49,7 +49,7 @@ describe("entry points", () => {
     expect([...packagesReachedFrom("../src/psbt/index.ts")]).toContain("@scure/btc-signer");
   });
 
-  it("the main entry never reaches the clw command (Node built-ins, the QR renderer)", () => {
+  it("the main entry never reaches the clw command (Node built-ins, the MCP SDK, the QR renderer)", () => {
     const cliOnly = (p: string) => p.startsWith("node:") || p.startsWith("@modelcontextprotocol/") || p === "uqr" || p.startsWith("tsx");
     expect([...packagesReachedFrom("../src/index.ts")].filter(cliOnly)).toEqual([]);
     expect([...packagesReachedFrom("../src/psbt/index.ts")].filter(cliOnly)).toEqual([]);
@@ -57,6 +57,6 @@ describe("entry points", () => {
 
   it("the clw command does pull them in (so the test above can fail)", () => {
     const reached = [...packagesReachedFrom("../src/cli/main.ts")];
-    expect(reached).toEqual(expect.arrayContaining(["node:fs/promises", "uqr"]));
+    expect(reached).toEqual(expect.arrayContaining(["node:fs/promises", "@modelcontextprotocol/sdk/server/mcp.js", "uqr"]));
   });
 });
