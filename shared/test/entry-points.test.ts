@@ -56,7 +56,8 @@ describe("entry points", () => {
   });
 
   it("the clw command does pull them in (so the test above can fail)", () => {
-    const reached = [...packagesReachedFrom("../src/cli/main.ts")];
-    expect(reached).toEqual(expect.arrayContaining(["node:fs/promises", "@modelcontextprotocol/sdk/server/mcp.js", "uqr"]));
+    expect([...packagesReachedFrom("../src/cli/main.ts")]).toEqual(expect.arrayContaining(["node:fs/promises", "uqr"]));
+    // `clw mcp` loads its server on demand, so the other commands start without the SDK.
+    expect([...packagesReachedFrom("../src/cli/mcp.ts")]).toContain("@modelcontextprotocol/sdk/server/mcp.js");
   });
 });

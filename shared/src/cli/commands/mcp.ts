@@ -1,5 +1,4 @@
 import type { Command } from "../command.js";
-import { runMcp } from "../mcp.js";
 
 export const mcpCommand: Command = {
   name: "mcp",
@@ -13,6 +12,8 @@ export const mcpCommand: Command = {
   options: {},
   positionals: { min: 0, max: 0 },
   async run({ io, api }) {
+    // Loaded here, so the other commands start without the MCP SDK.
+    const { runMcp } = await import("../mcp.js");
     await runMcp(io, api);
   },
 };
