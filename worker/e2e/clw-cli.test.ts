@@ -8,13 +8,14 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { schnorr } from "@noble/curves/secp256k1.js";
 import { p2tr, SigHash, Transaction } from "@scure/btc-signer";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../stack/components.js";
 import { runCommand } from "../stack/processes.js";
-import { agentHome, clw, loginAgent, ownerWithIdentity } from "./clw.js";
+import { agentHome, clw, loginAgent, ownerWithIdentity, removeAgentHomes } from "./clw.js";
 import { randomDigest, useLocalStack } from "./support.js";
 
 const stack = useLocalStack();
+afterAll(removeAgentHomes);
 const hex = (value: string) => Uint8Array.from(Buffer.from(value, "hex"));
 
 /** An owner with a key, and their agent signed in with `clw login` in a home of its own. */

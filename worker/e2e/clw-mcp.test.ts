@@ -4,9 +4,12 @@
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { schnorr } from "@noble/curves/secp256k1.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentHome, CLW_BIN, loginAgent, ownerWithIdentity } from "./clw.js";
+import { REPO_ROOT } from "../stack/components.js";
+import { agentHome, CLW_BIN, loginAgent, ownerWithIdentity, removeAgentHomes } from "./clw.js";
 import { randomDigest, useLocalStack } from "./support.js";
 
 const stack = useLocalStack();
@@ -34,6 +37,7 @@ afterAll(async () => {
   await client?.close();
   // The server is gone once the client closes.
   if (pid) expect(() => process.kill(pid, 0)).toThrow();
+  await removeAgentHomes();
 });
 
 describe("clw mcp through the SDK's Client over stdio", () => {
@@ -72,5 +76,10 @@ describe("clw mcp through the SDK's Client over stdio", () => {
     const unknown = await client.callTool({ name: "request_status", arguments: { request_id: crypto.randomUUID() } });
     expect([unknown.isError, text(unknown)]).toEqual([true, "no such sign intent (not_found, HTTP 404)"]);
     expect((await client.callTool({ name: "get_address", arguments: {} })).structuredContent).toMatchObject({ address: owner.identity.address });
+  });
+
+  it("is configured in the README the way this test starts it", async () => {
+    const readme = await readFile(path.join(REPO_ROOT, "README.md"), "utf8");
+    expect(readme).toContain(`"command": "node",\n      "args": ["/absolute/path/to/clw.cash/${path.relative(REPO_ROOT, CLW_BIN)}", "mcp"]`);
   });
 });

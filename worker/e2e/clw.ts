@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ClwClient, Identity } from "@clw/shared";
@@ -16,11 +16,19 @@ export interface ClwRun {
   ms: number;
 }
 
+const homes: string[] = [];
+
 /** A home of its own for one agent: `CLW_CONFIG` points into it, and nothing from the outer CLW_* variables leaks in. */
 export async function agentHome(): Promise<{ home: string; config: string; env: Record<string, string> }> {
   const home = await mkdtemp(path.join(tmpdir(), "clw-e2e-"));
+  homes.push(home);
   const config = path.join(home, ".config", "clw", "agent.json");
   return { home, config, env: { PATH: process.env.PATH ?? "", HOME: home, CLW_CONFIG: config } };
+}
+
+/** Removes every home `agentHome` made (call it in `afterAll`). */
+export async function removeAgentHomes(): Promise<void> {
+  await Promise.all(homes.splice(0).map((home) => rm(home, { recursive: true, force: true })));
 }
 
 /**

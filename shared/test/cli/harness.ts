@@ -1,6 +1,7 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { onTestFinished } from "vitest";
 import type { CliIo } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/run.js";
 
@@ -23,9 +24,10 @@ export function fakeApi(handlers: Record<string, Handler>) {
   return { fetch: fetch as typeof globalThis.fetch, calls };
 }
 
-/** A fresh home directory (the config lands in it) and an io that records stdout and stderr. */
+/** A fresh home directory (the config lands in it; removed after the test) and an io that records stdout and stderr. */
 export async function cliHarness(options: { env?: Record<string, string>; fetch?: typeof fetch; stdin?: string | Uint8Array; signal?: AbortSignal } = {}) {
   const home = await mkdtemp(path.join(tmpdir(), "clw-cli-"));
+  onTestFinished(() => rm(home, { recursive: true, force: true }));
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = {
