@@ -161,7 +161,7 @@ export function createClient(options: ClientOptions) {
      * expired or already collected.
      */
     async collectAgentKey(requestId: string): Promise<AgentTokenResult> {
-      const { status, data } = await call(agentKeyIssuedSchema.or(agentTokenPendingSchema), "POST", "/v1/auth/agent/token", { request_id: requestId });
+      const { data } = await call(agentKeyIssuedSchema.or(agentTokenPendingSchema), "POST", "/v1/auth/agent/token", { request_id: requestId });
       if (!("agent_key" in data)) return { status: "pending", expires_at: data.expires_at };
       token = data.agent_key;
       return { status: "issued", ...data };

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { saveAgent } from "../../src/cli/config.js";
 import { COMMANDS } from "../../src/cli/commands/index.js";
-import { API, cliHarness, fakeApi, ID, identity, intentState, KEY, OTHER_ID, saved, SIG } from "./harness.js";
+import { cliHarness, fakeApi, ID, identity, intentState, KEY, OTHER_ID, saved, SIG } from "./harness.js";
 
 const DIGEST = "ef".repeat(32);
 const ticketIntent = { status: 201, body: { id: "i", identity_id: ID, digest_hash: "h", nonce: "n", scope: "sign", expires_at: "t", ticket: "TICKET" } };

@@ -25,7 +25,7 @@ export function fakeApi(handlers: Record<string, Handler>) {
 }
 
 /** A fresh home directory (the config lands in it; removed after the test) and an io that records stdout and stderr. */
-export async function cliHarness(options: { env?: Record<string, string>; fetch?: typeof fetch; stdin?: string | Uint8Array; signal?: AbortSignal } = {}) {
+export async function cliHarness(options: { env?: Record<string, string>; fetch?: typeof fetch; stdin?: string | Uint8Array; signal?: AbortSignal; interactive?: boolean } = {}) {
   const home = await mkdtemp(path.join(tmpdir(), "clw-cli-"));
   onTestFinished(() => rm(home, { recursive: true, force: true }));
   const out: string[] = [];
@@ -34,7 +34,7 @@ export async function cliHarness(options: { env?: Record<string, string>; fetch?
     env: options.env ?? {},
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
-    interactive: false,
+    interactive: options.interactive ?? false,
     readStdin: async () => (typeof options.stdin === "string" ? new TextEncoder().encode(options.stdin) : (options.stdin ?? new Uint8Array())),
     cwd: home,
     homedir: home,

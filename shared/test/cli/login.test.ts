@@ -32,6 +32,19 @@ describe("clw login", () => {
     expect((await stat(h.configFile)).mode & 0o777).toBe(0o600);
   });
 
+  it("on a terminal the progress line redraws itself with the time left, and ends before the result", async () => {
+    let polls = 0;
+    const api = fakeApi({
+      "POST /v1/auth/agent": () => started(),
+      "POST /v1/auth/agent/token": () => (++polls < 3 ? pending : { status: 200, body: { agent_key: KEY, agent: agent() } }),
+    });
+    const h = await cliHarness({ fetch: api.fetch, interactive: true });
+    expect(await h.run("login", "--name", "bot", "--api", API)).toBe(0);
+    const redraws = h.stderr().match(/\r\x1b\[2Kwaiting for the owner to approve in Telegram \(Ctrl-C stops\)… [45]:\d\d left/g);
+    expect(redraws).toHaveLength(2);
+    expect(h.stderr().endsWith("left\n")).toBe(true);
+  });
+
   it("--json prints one object, without the key; the link still goes to stderr", async () => {
     const api = fakeApi({ "POST /v1/auth/agent": () => started(), "POST /v1/auth/agent/token": () => ({ status: 200, body: { agent_key: KEY, agent: agent() } }) });
     const h = await cliHarness({ fetch: api.fetch });
