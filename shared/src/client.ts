@@ -1,5 +1,8 @@
 import type { z } from "zod";
 import {
+  agentKeyIssuedSchema,
+  agentSignInSchema,
+  agentTokenPendingSchema,
   auditPageSchema,
   challengeSchema,
   identityListSchema,
@@ -9,6 +12,9 @@ import {
   signatureSchema,
   signBatchSchema,
   signIntentSchema,
+  type AgentKeyIssued,
+  type AgentSignIn,
+  type AgentSignInRequest,
   type AuditPage,
   type Challenge,
   type ChallengeRequest,
@@ -67,8 +73,30 @@ export interface ClientOptions {
 
 const presenceHeaders = (presence: PresenceOptions): Record<string, string> => (presence.initData ? { "x-telegram-init-data": presence.initData } : {});
 
+/**
+ * `Idempotency-Key` for the routes that take one (agent sign-in, sign-intent, sign-batch): the
+ * same key with the same request within 24 hours is answered with the first answer again, so a
+ * retry never asks (or bothers the owner) twice.
+ */
+export interface IdempotencyOptions {
+  idempotencyKey?: string;
+}
+
+const idempotencyHeaders = (options: IdempotencyOptions): Record<string, string> => (options.idempotencyKey === undefined ? {} : { "idempotency-key": options.idempotencyKey });
+
+/** How `signDigest` and `signPsbt` ask and wait. */
+export interface SignOptions extends IdempotencyOptions {
+  /** How long to wait for the owner when the policy asks for approval (default 600 s). */
+  timeoutSeconds?: number;
+  /** Called once when the request waits for the owner, before waiting (e.g. to show `approval_url`). */
+  onPending?: (intent: PendingIntent) => void;
+}
+
 /** Result of polling a sign-in challenge: pending until the owner approves in Telegram. */
 export type VerifyResult = { status: "pending" } | ({ status: "approved" } & Session);
+
+/** Result of collecting an agent key: pending until the owner approves in Telegram, then the key (once). */
+export type AgentTokenResult = { status: "pending"; expires_at: string } | ({ status: "issued" } & AgentKeyIssued);
 
 /**
  * A typed client of the clw.cash REST API for third-party programs and agents.
@@ -121,6 +149,24 @@ export function createClient(options: ClientOptions) {
       token = session.token;
       return session;
     },
+    /**
+     * An agent asks its owner for a key (device flow): the owner opens `deep_link` in Telegram and
+     * approves; then `collectAgentKey`. In test mode, `telegram_user_id` approves at once.
+     */
+    async startAgentSignIn(request: AgentSignInRequest, options: IdempotencyOptions = {}): Promise<AgentSignIn> {
+      return (await call(agentSignInSchema, "POST", "/v1/auth/agent", request, idempotencyHeaders(options))).data;
+    },
+    /**
+     * Polls an agent sign-in once; the key comes exactly once, and is remembered for later calls.
+     * @throws ClwApiError 403 `challenge_denied` when the owner denied it, 404 when it is unknown,
+     * expired or already collected.
+     */
+    async collectAgentKey(requestId: string): Promise<AgentTokenResult> {
+      const { data } = await call(agentKeyIssuedSchema.or(agentTokenPendingSchema), "POST", "/v1/auth/agent/token", { request_id: requestId });
+      if (!("agent_key" in data)) return { status: "pending", expires_at: data.expires_at };
+      token = data.agent_key;
+      return { status: "issued", ...data };
+    },
     async logout(): Promise<void> {
       await call(okSchema, "POST", "/v1/auth/logout");
       token = undefined;
@@ -157,13 +203,13 @@ export function createClient(options: ClientOptions) {
      * Asks to sign: a ticket at once (201), or, when the identity's policy wants the owner,
      * a pending request (202) to wait on with `waitForTicket`.
      */
-    async signIntent(identityId: string, digest: string, payment?: Payment): Promise<SignIntent | PendingIntent> {
+    async signIntent(identityId: string, digest: string, payment?: Payment, options: IdempotencyOptions = {}): Promise<SignIntent | PendingIntent> {
       const body = payment ? { digest, payment } : { digest };
-      return (await call(signIntentSchema.or(pendingIntentSchema), "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign-intent`, body)).data;
+      return (await call(signIntentSchema.or(pendingIntentSchema), "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign-intent`, body, idempotencyHeaders(options))).data;
     },
     /** Asks to sign a PSBT (base64): the API decodes it and answers with the transaction it saw. */
-    async psbtIntent(identityId: string, psbt: string): Promise<SignIntent | PendingIntent> {
-      return (await call(signIntentSchema.or(pendingIntentSchema), "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign-intent`, { psbt })).data;
+    async psbtIntent(identityId: string, psbt: string, options: IdempotencyOptions = {}): Promise<SignIntent | PendingIntent> {
+      return (await call(signIntentSchema.or(pendingIntentSchema), "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign-intent`, { psbt }, idempotencyHeaders(options))).data;
     },
     /** Where a request stands; `wait` holds on up to that many seconds (at most 25) for a change. */
     async getSignIntent(intentId: string, wait = 0): Promise<IntentState> {
@@ -179,7 +225,9 @@ export function createClient(options: ClientOptions) {
     },
     /**
      * Waits until the owner decides; resolves with the ticket once approved.
-     * @throws ClwApiError 403 `policy_denied` when denied, 410 `intent_expired` when it expires or time runs out.
+     * @throws ClwApiError 403 `policy_denied` when denied; 410 `intent_expired` when it expires, or
+     * when `timeoutSeconds` run out while it still waits (it stays pending on the server); 409
+     * `ticket_replayed` when its ticket was already used.
      */
     async waitForTicket(intentId: string, timeoutSeconds = 600): Promise<string> {
       const deadline = Date.now() + timeoutSeconds * 1000;
@@ -188,7 +236,9 @@ export function createClient(options: ClientOptions) {
         const state = await this.getSignIntent(intentId, Math.max(0, Math.min(25, left)));
         if (state.status === "approved" && state.ticket) return state.ticket;
         if (state.status === "denied") throw new ClwApiError(403, "policy_denied", "the owner denied this request");
-        if (state.status !== "pending_approval" || left <= 0) throw new ClwApiError(410, "intent_expired", "no approval arrived in time");
+        if (state.status === "expired") throw new ClwApiError(410, "intent_expired", "the request expired before the owner decided");
+        if (state.status !== "pending_approval") throw new ClwApiError(409, "ticket_replayed", "this request was approved and its ticket already used");
+        if (left <= 0) throw new ClwApiError(410, "intent_expired", `no decision from the owner within ${timeoutSeconds} s; request ${intentId} is still waiting`);
       }
     },
     async getPolicy(identityId: string): Promise<Policy> {
@@ -218,25 +268,31 @@ export function createClient(options: ClientOptions) {
      * Sign-intent then sign: a BIP-340 signature (128 hex) over the 32-byte digest. When the
      * owner must approve, waits for the decision (up to `timeoutSeconds`) first.
      */
-    async signDigest(identityId: string, digest: string, options: { payment?: Payment; timeoutSeconds?: number } = {}): Promise<string> {
-      const intent = await this.signIntent(identityId, digest, options.payment);
-      const ticket = "ticket" in intent ? intent.ticket : await this.waitForTicket(intent.id, options.timeoutSeconds);
+    async signDigest(identityId: string, digest: string, options: SignOptions & { payment?: Payment } = {}): Promise<string> {
+      const intent = await this.signIntent(identityId, digest, options.payment, options);
+      const ticket = await this.ticketOf(intent, options);
       return this.sign(identityId, digest, ticket);
+    },
+    /** The intent's ticket: at once, or after the owner approved (see `waitForTicket`). */
+    async ticketOf(intent: SignIntent | PendingIntent, options: SignOptions = {}): Promise<string> {
+      if ("ticket" in intent) return intent.ticket;
+      options.onPending?.(intent);
+      return this.waitForTicket(intent.id, options.timeoutSeconds);
     },
     /**
      * Sign-intent then sign for a PSBT: this key's inputs signed (the transaction is decoded and
      * checked against the policy first). When the owner must approve, waits for the decision.
      * With `finalize`, `tx_hex` holds the raw transaction once every input is complete.
      */
-    async signPsbt(identityId: string, psbt: string, options: { finalize?: boolean; timeoutSeconds?: number } = {}): Promise<SignedPsbt> {
-      const intent = await this.psbtIntent(identityId, psbt);
-      const ticket = "ticket" in intent ? intent.ticket : await this.waitForTicket(intent.id, options.timeoutSeconds);
+    async signPsbt(identityId: string, psbt: string, options: SignOptions & { finalize?: boolean } = {}): Promise<SignedPsbt> {
+      const intent = await this.psbtIntent(identityId, psbt, options);
+      const ticket = await this.ticketOf(intent, options);
       const body = { psbt, ticket, ...(options.finalize ? { finalize: true } : {}) };
       return (await call(signedPsbtSchema, "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign`, body)).data;
     },
-    async signBatch(identityId: string, digests: string[]): Promise<string[]> {
+    async signBatch(identityId: string, digests: string[], options: IdempotencyOptions = {}): Promise<string[]> {
       const body = { digests: digests.map((digest) => ({ digest })) };
-      return (await call(signBatchSchema, "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign-batch`, body)).data.signatures;
+      return (await call(signBatchSchema, "POST", `/v1/identities/${encodeURIComponent(identityId)}/sign-batch`, body, idempotencyHeaders(options))).data.signatures;
     },
     async audit(page: { limit?: number; offset?: number } = {}): Promise<AuditPage> {
       const query = new URLSearchParams();

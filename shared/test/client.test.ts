@@ -68,4 +68,78 @@ describe("the typed client", () => {
     const client = createClient({ baseUrl: "https://api.example", token: "T", fetch });
     await expect(client.createIdentity()).rejects.toThrow();
   });
+
+  it("agent sign-in: starts with an Idempotency-Key, reports pending, then remembers the key it collects", async () => {
+    const agent = { id: "a", name: "bot", identity_ids: null, permissions: ["sign", "read"], created_at: "t", expires_at: null, last_used_at: null, revoked_at: null };
+    const KEY = `clw_ak_${"A".repeat(43)}`;
+    let approved = false;
+    const { fetch, calls } = fakeFetch({
+      "POST /v1/auth/agent": () => ({ status: 201, body: { request_id: "r", deep_link: "https://t.me/bot?start=ag_x", expires_at: "t", confirmation_code: "123 456" } }),
+      "POST /v1/auth/agent/token": () => (approved ? { status: 200, body: { agent_key: KEY, agent } } : { status: 202, body: { status: "pending", expires_at: "t" } }),
+      "GET /v1/identities": () => ({ status: 200, body: { items: [] } }),
+    });
+    const client = createClient({ baseUrl: "https://api.example", fetch });
+    const started = await client.startAgentSignIn({ name: "bot", permissions: ["sign"] }, { idempotencyKey: "login-1" });
+    expect(started.confirmation_code).toBe("123 456");
+    expect(calls[0]!.headers["idempotency-key"]).toBe("login-1");
+    expect(calls[0]!.body).toEqual({ name: "bot", permissions: ["sign"] });
+    expect(await client.collectAgentKey("r")).toEqual({ status: "pending", expires_at: "t" });
+    approved = true;
+    expect(await client.collectAgentKey("r")).toEqual({ status: "issued", agent_key: KEY, agent });
+    expect(calls.at(-1)!.body).toEqual({ request_id: "r" });
+    await client.listIdentities();
+    expect(calls.at(-1)!.headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it("a denied agent sign-in is a ClwApiError with the API's code", async () => {
+    const { fetch } = fakeFetch({ "POST /v1/auth/agent/token": () => ({ status: 403, body: { error: "the owner denied this agent in Telegram", code: "challenge_denied" } }) });
+    const client = createClient({ baseUrl: "https://api.example", fetch });
+    await expect(client.collectAgentKey("r")).rejects.toMatchObject({ status: 403, code: "challenge_denied" });
+  });
+
+  it("sends Idempotency-Key only when asked, on sign-intent, PSBT intents and sign-batch", async () => {
+    const intent = { id: "i", identity_id: "id-1", digest_hash: "h", nonce: "n", scope: "sign", expires_at: "t", ticket: "TICKET" };
+    const { fetch, calls } = fakeFetch({
+      "POST /v1/identities/id-1/sign-intent": () => ({ status: 201, body: intent }),
+      "POST /v1/identities/id-1/sign": () => ({ status: 200, body: { psbt: "cHNidP8=", signed_inputs: [0] } }),
+      "POST /v1/identities/id-1/sign-batch": () => ({ status: 200, body: { signatures: [SIG] } }),
+    });
+    const client = createClient({ baseUrl: "https://api.example", token: "T", fetch });
+    await client.signIntent("id-1", "cd".repeat(32));
+    await client.signIntent("id-1", "cd".repeat(32), undefined, { idempotencyKey: "k1" });
+    await client.signPsbt("id-1", "cHNidP8=", { idempotencyKey: "k2" });
+    await client.signBatch("id-1", ["cd".repeat(32)], { idempotencyKey: "k3" });
+    expect(calls.map((c) => c.headers["idempotency-key"])).toEqual([undefined, "k1", "k2", undefined, "k3"]);
+  });
+
+  it("signDigest tells onPending about a request that waits for the owner, then signs with the approved ticket", async () => {
+    let polls = 0;
+    const { fetch, calls } = fakeFetch({
+      "POST /v1/identities/id-1/sign-intent": () => ({ status: 202, body: { id: "p", status: "pending_approval", expires_at: "t", approval_url: "https://pay.example/#/requests/p" } }),
+      "GET /v1/sign-intents/p": () => ({ status: 200, body: intentState(++polls < 2 ? { status: "pending_approval" } : { status: "approved", ticket: "LATE" }) }),
+      "POST /v1/identities/id-1/sign": () => ({ status: 200, body: { signature: SIG } }),
+    });
+    const client = createClient({ baseUrl: "https://api.example", token: "T", fetch });
+    const pending: string[] = [];
+    expect(await client.signDigest("id-1", "cd".repeat(32), { onPending: (intent) => pending.push(intent.approval_url), timeoutSeconds: 60 })).toBe(SIG);
+    expect(pending).toEqual(["https://pay.example/#/requests/p"]);
+    expect(calls.filter((c) => c.url.includes("/v1/sign-intents/p")).map((c) => new URL(c.url).searchParams.get("wait"))).toEqual(["25", "25"]);
+    expect(calls.at(-1)!.body).toEqual({ digest: "cd".repeat(32), ticket: "LATE" });
+  });
+
+  it("waitForTicket says why no ticket came: denied, expired, already used, or time ran out while pending", async () => {
+    const answer = (status: string) => {
+      const { fetch } = fakeFetch({ "GET /v1/sign-intents/p": () => ({ status: 200, body: intentState({ status }) }) });
+      return createClient({ baseUrl: "https://api.example", token: "T", fetch }).waitForTicket("p", 0);
+    };
+    await expect(answer("denied")).rejects.toMatchObject({ status: 403, code: "policy_denied" });
+    await expect(answer("expired")).rejects.toMatchObject({ status: 410, code: "intent_expired", message: expect.stringContaining("expired") });
+    await expect(answer("used")).rejects.toMatchObject({ status: 409, code: "ticket_replayed" });
+    await expect(answer("pending_approval")).rejects.toMatchObject({ status: 410, code: "intent_expired", message: expect.stringContaining("request p is still waiting") });
+  });
 });
+
+/** A `GET /v1/sign-intents/p` answer in the given state. */
+function intentState(fields: { status: string; ticket?: string }) {
+  return { id: "p", identity_id: "id-1", kind: "digest", digest_hash: "h", payment: null, transaction: null, requested_by: null, created_at: "t", expires_at: "t", decided_via: null, ...fields };
+}

@@ -48,4 +48,16 @@ describe("entry points", () => {
   it("the PSBT entry does pull in btc-signer (so the first test can fail)", () => {
     expect([...packagesReachedFrom("../src/psbt/index.ts")]).toContain("@scure/btc-signer");
   });
+
+  it("the main entry never reaches the clw command (Node built-ins, the MCP SDK, the QR renderer)", () => {
+    const cliOnly = (p: string) => p.startsWith("node:") || p.startsWith("@modelcontextprotocol/") || p === "uqr" || p.startsWith("tsx");
+    expect([...packagesReachedFrom("../src/index.ts")].filter(cliOnly)).toEqual([]);
+    expect([...packagesReachedFrom("../src/psbt/index.ts")].filter(cliOnly)).toEqual([]);
+  });
+
+  it("the clw command does pull them in (so the test above can fail)", () => {
+    expect([...packagesReachedFrom("../src/cli/main.ts")]).toEqual(expect.arrayContaining(["node:fs/promises", "uqr"]));
+    // `clw mcp` loads its server on demand, so the other commands start without the SDK.
+    expect([...packagesReachedFrom("../src/cli/mcp.ts")]).toContain("@modelcontextprotocol/sdk/server/mcp.js");
+  });
 });
