@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { agentSchema } from "../contract.js";
+import { agentSchema } from "../contract/index.js";
 import { CliError, EXIT, usageError } from "./errors.js";
 import type { CliIo } from "./io.js";
 

@@ -1,5 +1,5 @@
 import { ClwApiError, createClient, type AgentTokenResult, type ClwClient } from "../client.js";
-import { agentSignInRequestSchema, type AgentSignIn, type AgentSignInRequest } from "../contract.js";
+import { agentSignInRequestSchema, type AgentSignIn, type AgentSignInRequest } from "../contract/index.js";
 import { configPath, DEFAULT_API_URL, loadAgent, normalizeApiUrl, saveAgent, type SavedAgent } from "./config.js";
 import { CliError, EXIT, isAbort, usageError } from "./errors.js";
 import { progressLine, sleep, type CliIo } from "./io.js";

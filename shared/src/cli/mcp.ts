@@ -2,7 +2,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { digestSchema, idSchema, LIMITS, paymentSchema, psbtSchema, type PendingIntent } from "../contract.js";
+import { digestSchema, idSchema, LIMITS, paymentSchema, psbtSchema, type PendingIntent } from "../contract/index.js";
 import { describeFailure } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { connectAgent, findKey, listKeys, newIdempotencyKey, pickIdentity, requestStatus, signDigest, signPsbt, StillPending, type Agent, type WaitOptions } from "./tools.js";

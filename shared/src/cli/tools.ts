@@ -1,5 +1,5 @@
 import { ClwApiError, createClient, type ClwClient } from "../client.js";
-import { idSchema, paymentSchema, type IntentState, type Payment, type PendingIntent, type SignedPsbt } from "../contract.js";
+import { idSchema, paymentSchema, type IntentState, type Payment, type PendingIntent, type SignedPsbt } from "../contract/index.js";
 import { normalizeDigest } from "../hex.js";
 import { requireKey, resolveCredentials, type Credentials } from "./config.js";
 import { CliError, EXIT, isAbort, usageError } from "./errors.js";

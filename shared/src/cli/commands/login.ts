@@ -1,4 +1,4 @@
-import type { AgentPermission, AgentSignInRequest } from "../../contract.js";
+import type { AgentPermission, AgentSignInRequest } from "../../contract/index.js";
 import { intArg, listArg, telegramUserArg } from "../args.js";
 import { str, type Command } from "../command.js";
 import { usageError } from "../errors.js";

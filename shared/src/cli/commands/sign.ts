@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { PendingIntent } from "../../contract.js";
+import type { PendingIntent } from "../../contract/index.js";
 import { intArg } from "../args.js";
 import { str, type Command, type CommandContext } from "../command.js";
 import { CliError, EXIT, usageError } from "../errors.js";

@@ -1,5 +1,5 @@
 import { formatSats } from "../../amounts.js";
-import type { IntentState } from "../../contract.js";
+import type { IntentState } from "../../contract/index.js";
 import { intArg } from "../args.js";
 import { str, type Command } from "../command.js";
 import { connectAgent, requestStatus } from "../tools.js";
