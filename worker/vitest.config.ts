@@ -27,6 +27,7 @@ export default defineConfig({
           ...varsFromWranglerTomlOnly(),
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
           ENCLAVE_BASE_URL: inject("enclaveUrl"),
+          TEST_SPARE_ENCLAVE_URL: inject("spareEnclaveUrl"),
           INTERNAL_API_KEY: inject("internalApiKey"),
           TICKET_SIGNING_SECRET: inject("ticketSecret"),
           SESSION_SIGNING_SECRET: inject("sessionSecret"),

@@ -8,6 +8,7 @@ declare global {
       TEST_TELEGRAM_API_ROOT: string;
       TEST_TELEGRAM_BOT_TOKEN: string;
       TEST_LEGACY_SEALING_KEY: string;
+      TEST_SPARE_ENCLAVE_URL: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index.js");

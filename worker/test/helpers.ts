@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import type { Identity, SignIntent } from "@clw/shared";
+import { digestHash, type Identity, type SignIntent } from "@clw/shared";
+import { SignJWT } from "jose";
 import type { Env } from "../src/env.js";
 
 export interface CallOptions {
@@ -85,4 +86,37 @@ export async function enclave(path: string, body: unknown): Promise<Response> {
     headers: { "content-type": "application/json", "x-internal-api-key": env.INTERNAL_API_KEY! },
     body: JSON.stringify(body),
   });
+}
+
+/** Env overrides that send the Worker's signer calls to the second signer of the test run. */
+export const spareSigner = (): Partial<Env> => ({ ENCLAVE_BASE_URL: env.TEST_SPARE_ENCLAVE_URL });
+
+/**
+ * Creates an identity whose key the signer has never held, as after a signer restart: the key is
+ * made in the second signer (same secrets), and for the first it exists only as the sealed backup
+ * in D1, from which it must be restored.
+ */
+export async function createIdentityOnlyInBackup(token: string): Promise<Identity> {
+  const res = await call<Identity>("POST", "/v1/identities", { token, env: spareSigner() });
+  if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/**
+ * Whether the signer holds the identity's key: it is asked to sign a random digest with a valid
+ * ticket for the owner (`key_not_found` means it holds none). Keys are never exported, so this
+ * is the way to ask.
+ */
+export async function signerHoldsKey(identityId: string, userId: string): Promise<boolean> {
+  const digest = randomDigest();
+  const ticket = await new SignJWT({ iid: identityId, dgh: digestHash(digest), scope: "sign", jti: crypto.randomUUID().replaceAll("-", "") })
+    .setProtectedHeader({ alg: "HS256", typ: "ticket+jwt" })
+    .setIssuer("clw-cash").setAudience("clw-cash:ticket").setSubject(userId)
+    .setIssuedAt().setExpirationTime("60s")
+    .sign(new TextEncoder().encode(env.TICKET_SIGNING_SECRET!));
+  const res = await enclave("/v1/keys/sign", { identity_id: identityId, digest, ticket });
+  const body = (await res.json()) as { code?: string };
+  if (res.status === 404 && body.code === "key_not_found") return false;
+  if (res.status === 200) return true;
+  throw new Error(`the signer answered ${res.status} ${JSON.stringify(body)}`);
 }

@@ -1,7 +1,7 @@
 import { schnorr } from "@noble/curves/secp256k1.js";
 import { hexToBytes } from "@clw/shared";
 import { describe, expect, it } from "vitest";
-import { call, createIdentity, enclave, randomDigest, signIn, signIntent } from "./helpers.js";
+import { call, createIdentity, createIdentityOnlyInBackup, randomDigest, signerHoldsKey, signIn, signIntent } from "./helpers.js";
 
 describe("identities", () => {
   it("creates a secp256k1 identity with a compressed public key and lists it newest first", async () => {
@@ -34,8 +34,9 @@ describe("identities", () => {
   });
 
   it("destroy is final: the identity leaves the list, cannot sign and cannot be restored", async () => {
-    const { token } = await signIn();
+    const { token, user } = await signIn();
     const identity = await createIdentity(token);
+    expect(await signerHoldsKey(identity.id, user.id)).toBe(true);
     const digest = randomDigest();
     const intent = await signIntent(token, identity.id, digest);
     expect((await call("DELETE", `/v1/identities/${identity.id}`, { token })).body).toEqual({ ok: true });
@@ -46,14 +47,12 @@ describe("identities", () => {
     expect((await call("POST", `/v1/identities/${identity.id}/sign-intent`, { token, body: { digest } })).status).toBe(409);
     expect((await call("DELETE", `/v1/identities/${identity.id}`, { token })).status).toBe(409);
     expect((await call("POST", `/v1/identities/${identity.id}/restore`, { token })).status).toBe(409);
-    const held = await enclave("/v1/keys/export", { identity_id: identity.id });
-    expect(held.status).toBe(404);
+    expect(await signerHoldsKey(identity.id, user.id)).toBe(false);
   });
 
   it("restore re-imports the sealed backup; the public key comes from the backup", async () => {
     const { token } = await signIn();
-    const identity = await createIdentity(token);
-    await enclave("/v1/keys/destroy", { identity_id: identity.id });
+    const identity = await createIdentityOnlyInBackup(token);
     const claimed = await call("POST", `/v1/identities/${identity.id}/restore`, { token, body: { public_key: "02".padEnd(66, "1") } });
     expect(claimed.status).toBe(409);
     expect(claimed.body.code).toBe("key_conflict");

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { verifySchnorr } from "@clw/shared";
 import { describe, expect, it } from "vitest";
 import { backupsToSql } from "../scripts/backups-to-sql.js";
-import { call, createIdentity, enclave, randomDigest, signIn, signIntent } from "./helpers.js";
+import { call, createIdentity, createIdentityOnlyInBackup, randomDigest, signIn, signIntent } from "./helpers.js";
 import { evervaultShape, legacyLocalShape, oldExport } from "./old-exports.js";
 
 /** Runs the importer's SQL in D1 as `wrangler d1 execute --file` would, statement by statement in one batch. */
@@ -17,15 +17,15 @@ const backups = async (ids: string[]) =>
 describe("migrate:import-backups", () => {
   it("turns exported backups into SQL that D1 runs, after which the keys restore and sign", async () => {
     const { token } = await signIn();
-    const identities = [await createIdentity(token), await createIdentity(token)];
+    // Made before the signer restarted: the signer the Worker talks to has never held them.
+    const identities = [await createIdentityOnlyInBackup(token), await createIdentityOnlyInBackup(token)];
     const ids = identities.map((i) => i.id);
     const result = backupsToSql(oldExport(await backups(ids)));
     expect(result).toMatchObject({ ok: true, count: 2, formats: { "v1.local": 2 } });
     if (!result.ok) return;
 
-    // The new database has the identities but not their backups yet; the enclave has restarted.
+    // The new database has the identities but not their backups yet.
     await env.DB.prepare(`DELETE FROM key_backups WHERE identity_id IN (?, ?)`).bind(...ids).run();
-    for (const id of ids) await enclave("/v1/keys/destroy", { identity_id: id });
     await runSql(result.sql);
 
     const digest = randomDigest();
