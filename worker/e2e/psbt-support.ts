@@ -51,6 +51,8 @@ export interface InputSpec {
   sighashType?: number;
   /** Leave out `witness_utxo` (a malformed PSBT for Taproot). */
   noWitnessUtxo?: boolean;
+  /** The outpoint spent (default: a made-up one), e.g. to build a second version of a transaction. */
+  outpoint?: { hash: Uint8Array; index: number };
 }
 
 export interface OutputSpec {
@@ -63,8 +65,8 @@ export function buildPsbt(inputs: InputSpec[], outputs: OutputSpec[]): Psbt {
   const psbt = new Psbt({ network: networks.bitcoin });
   for (const i of inputs) {
     psbt.addInput({
-      hash: randomBytes(32),
-      index: 0,
+      hash: i.outpoint?.hash ?? randomBytes(32),
+      index: i.outpoint?.index ?? 0,
       ...(i.noWitnessUtxo ? {} : { witnessUtxo: { script: i.script, value: i.value } }),
       ...(i.tapInternalKey ? { tapInternalKey: i.tapInternalKey } : {}),
       ...(i.tapLeafScript ? { tapLeafScript: i.tapLeafScript } : {}),

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { ClwApiError, createClient, type ClwClient, type Session } from "@clw/shared";
+import { ClwApiError, createClient, digestHash, TICKET_AUDIENCE, TICKET_TYP, TOKEN_ISSUER, type ClwClient, type Session, type TicketKind } from "@clw/shared";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, expect } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
 import type { Update } from "../stack/telegram-updates.js";
@@ -144,4 +145,38 @@ export function postUpdate(apiUrl: string, update: Update, secret: string | null
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (secret) headers["x-telegram-bot-api-secret-token"] = secret;
   return fetch(`${apiUrl}/telegram-webhook`, { method: "POST", headers, body: JSON.stringify(update) });
+}
+
+/**
+ * A valid signing ticket minted with the stack's ticket secret, as the API would: for the
+ * signer's internal routes, to ask it directly what it would sign. `hash` is what the ticket is
+ * bound to: a digest (hashed here) or, for a PSBT ticket, the SHA-256 of its binding.
+ */
+export async function mintTicket(stack: LocalStack, claims: { userId: string; identityId: string; digest: string; kind?: TicketKind }): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ iid: claims.identityId, dgh: digestHash(claims.digest), scope: "sign", ...(claims.kind === "psbt" ? { knd: "psbt" } : {}) })
+    .setProtectedHeader({ alg: "HS256", typ: TICKET_TYP })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TICKET_AUDIENCE)
+    .setSubject(claims.userId)
+    .setJti(randomBytes(16).toString("hex"))
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .sign(new TextEncoder().encode(stack.secrets.TICKET_SIGNING_SECRET));
+}
+
+/** POSTs to one of the signer's internal routes with the stack's internal API key. */
+export async function callSigner(stack: LocalStack, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${stack.enclaveUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-internal-api-key": stack.secrets.INTERNAL_API_KEY },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/** The signer's health as its internal key sees it: how many keys it holds and remembers as destroyed. */
+export async function signerHealth(stack: LocalStack): Promise<{ keys: number; destroyed: number }> {
+  const res = await fetch(`${stack.enclaveUrl}/health`, { headers: { "x-internal-api-key": stack.secrets.INTERNAL_API_KEY } });
+  return (await res.json()) as { keys: number; destroyed: number };
 }
