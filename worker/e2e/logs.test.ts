@@ -2,29 +2,14 @@ import { randomInt } from "node:crypto";
 import { createClient, requireTicket } from "@clw/shared";
 import { sign as signInitData } from "@telegram-apps/init-data-node/web";
 import { describe, expect, it } from "vitest";
-import { callbackUpdate, textUpdate } from "../stack/telegram-updates.js";
+import { callbackUpdate } from "../stack/telegram-updates.js";
 import { buildPsbt, keyPathScript, someoneElse, xOnlyOf } from "./psbt-support.js";
-import { randomDigest, BOT_TOKEN, postUpdate, useBotStack, WEBHOOK_SECRET } from "./support.js";
+import { agentSession, BOT_TOKEN, postUpdate, randomDigest, useBotStack, waitForButton, WEBHOOK_SECRET } from "./support.js";
 
 const bot = useBotStack({ keepLogs: true });
 
 /** Fresh Mini App init data for the owner, signed with the bot's token as Telegram would. */
 const initDataFor = (telegramUserId: number) => signInitData({ user: { id: telegramUserId, first_name: "Owner" }, query_id: crypto.randomUUID() }, BOT_TOKEN, new Date());
-
-/** The owner's latest chat button whose data starts with `prefix`, waiting for it to arrive. */
-async function button(chatId: number, prefix: string): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const data = bot().telegram.calls()
-      .filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) === chatId)
-      .flatMap((c) => ((c.payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)?.inline_keyboard ?? []).flat())
-      .map((b) => b.callback_data ?? "")
-      .filter((d) => d.startsWith(prefix))
-      .at(-1);
-    if (data) return data;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no ${prefix} button reached chat ${chatId}`);
-}
 
 describe("logs", () => {
   it("carry every audit event as a JSON line and no secret, token, init data or key material", async () => {
@@ -40,12 +25,7 @@ describe("logs", () => {
     await client.sign(identity.id, digest, intent.ticket).catch(() => undefined);
 
     // An agent signed in through a link the owner approved in chat: its token is what it holds.
-    const agent = createClient({ baseUrl: api });
-    const challenge = await agent.createChallenge({ client_label: "logging agent" });
-    await postUpdate(api, textUpdate(owner, `/start ${new URL(challenge.deep_link!).searchParams.get("start")}`));
-    await postUpdate(api, callbackUpdate(owner, await button(owner, "signin:approve:")));
-    const agentSession = await agent.verify(challenge.challenge_id);
-    if (agentSession.status !== "approved") throw new Error("the agent's sign-in was not approved");
+    const { client: agent, token: agentToken } = await agentSession(bot(), owner, "logging agent");
     const own = keyPathScript(xOnlyOf(identity.public_key));
     const psbt = buildPsbt([{ script: own, value: 20_000n }], [{ script: someoneElse().script, value: 19_000n }]).toBase64();
     const psbtIntent = requireTicket(await agent.psbtIntent(identity.id, psbt));
@@ -54,7 +34,7 @@ describe("logs", () => {
     await client.setPolicy(identity.id, { require_approval: true, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null });
     await client.signIntent(identity.id, randomDigest(), { amount_sats: 1000, destination: "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4" });
     await agent.setPolicy(identity.id, { require_approval: false, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null });
-    await postUpdate(api, callbackUpdate(owner, await button(owner, "action:confirm:")));
+    await postUpdate(api, callbackUpdate(owner, (await waitForButton(bot().telegram, owner, "action:confirm:")).data));
     await fetch(`${api}/v1/identities`, { headers: { authorization: `Bearer ${intent.ticket}` } });
     await fetch(`${api}/telegram-webhook`, { method: "POST", body: JSON.stringify({ update_id: 1 }) });
     await fetch(`${api}/health?deep=1`);
@@ -76,7 +56,7 @@ describe("logs", () => {
       TELEGRAM_BOT_TOKEN: BOT_TOKEN,
       TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
       session: session.token,
-      "agent session": agentSession.token,
+      "agent session": agentToken,
       ticket: intent.ticket,
       "PSBT ticket": psbtIntent.ticket,
       "sign-in init data": signInData,

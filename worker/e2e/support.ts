@@ -3,7 +3,7 @@ import { ClwApiError, createClient, digestHash, TICKET_AUDIENCE, TICKET_TYP, TOK
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, expect } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
-import type { Update } from "../stack/telegram-updates.js";
+import { callbackUpdate, textUpdate, type Update } from "../stack/telegram-updates.js";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../stack/local-stack.js";
 
 /**
@@ -145,6 +145,44 @@ export function postUpdate(apiUrl: string, update: Update, secret: string | null
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (secret) headers["x-telegram-bot-api-secret-token"] = secret;
   return fetch(`${apiUrl}/telegram-webhook`, { method: "POST", headers, body: JSON.stringify(update) });
+}
+
+type Keyboard = { inline_keyboard?: { callback_data?: string }[][] };
+
+/** What the bot said to a chat so far (sent and edited messages), oldest first. */
+export function saidTo(telegram: FakeTelegram, chatId: number): string[] {
+  return telegram.calls().filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload.chat_id) === chatId).map((c) => String(c.payload.text));
+}
+
+/**
+ * Waits (up to 5 s) for a message to `chatId` with a button whose callback data starts with
+ * `prefix`, e.g. `intent:approve:`. @returns that message's text and the button's data (the newest).
+ * @throws when none arrives.
+ */
+export async function waitForButton(telegram: FakeTelegram, chatId: number, prefix: string): Promise<{ text: string; data: string }> {
+  for (let i = 0; i < 50; i++) {
+    for (const call of telegram.calls().filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) === chatId).reverse()) {
+      const data = ((call.payload.reply_markup as Keyboard | undefined)?.inline_keyboard ?? []).flat().find((b) => b.callback_data?.startsWith(prefix))?.callback_data;
+      if (data) return { text: String(call.payload.text), data };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no message with a ${prefix} button reached chat ${chatId}`);
+}
+
+/**
+ * An agent's session, opened the way an agent gets one: it asks for a sign-in link, the owner
+ * opens it in Telegram and approves it in chat. @returns the agent's client and token.
+ */
+export async function agentSession(bot: BotStack, ownerTelegramId: number, label = "e2e agent"): Promise<{ client: ClwClient; token: string }> {
+  const client = createClient({ baseUrl: bot.stack.apiUrl });
+  const challenge = await client.createChallenge({ client_label: label });
+  await postUpdate(bot.stack.apiUrl, textUpdate(ownerTelegramId, `/start ${new URL(challenge.deep_link!).searchParams.get("start")}`));
+  const approve = await waitForButton(bot.telegram, ownerTelegramId, `signin:approve:${challenge.challenge_id}`);
+  expect((await postUpdate(bot.stack.apiUrl, callbackUpdate(ownerTelegramId, approve.data))).status).toBe(200);
+  const verified = await client.verify(challenge.challenge_id);
+  if (verified.status !== "approved") throw new Error("the owner's approval did not open the agent's session");
+  return { client, token: verified.token };
 }
 
 /**
