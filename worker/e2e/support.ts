@@ -117,14 +117,14 @@ export interface BotStack {
 
 /**
  * Starts a local Bot API and a local stack whose bot talks to it (token, username, webhook
- * secret set) in `beforeAll`, and stops both in `afterAll`.
+ * secret set, over any other `vars`) in `beforeAll`, and stops both in `afterAll`.
  * @returns a getter for both; it throws if called before `beforeAll` ran.
  */
-export function useBotStack(options: Omit<LocalStackOptions, "vars"> = {}): () => BotStack {
+export function useBotStack(options: LocalStackOptions = {}): () => BotStack {
   let running: BotStack | undefined;
   beforeAll(async () => {
     const telegram = await startFakeTelegram(BOT_TOKEN);
-    const vars = { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: "clw_e2e_bot", TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELEGRAM_API_ROOT: telegram.apiRoot };
+    const vars = { ...options.vars, TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: "clw_e2e_bot", TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELEGRAM_API_ROOT: telegram.apiRoot };
     running = { telegram, stack: await startLocalStack({ ...options, vars }).catch(async (error: unknown) => {
       await telegram.close();
       throw error;
