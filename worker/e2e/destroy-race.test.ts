@@ -34,16 +34,26 @@ async function tickets(client: ClwClient, identityId: string, count: number) {
   }));
 }
 
-/** One round: DELETE, restores and signatures all at once; then more of them once DELETE has answered. */
+/**
+ * One round: signatures, and restores one after another until the destroy has answered, all
+ * racing DELETE; then more of both once DELETE has answered.
+ */
 async function race(client: ClwClient, identity: Identity) {
   const [early, late] = [await tickets(client, identity.id, RACERS), await tickets(client, identity.id, 2)];
+  let answered = false;
+  const restorer = async () => {
+    const seen: Outcome[] = [];
+    while (!answered) seen.push(await outcome(client.restoreIdentity(identity.id)));
+    return seen;
+  };
   const signs = early.map((t) => outcome(client.sign(identity.id, t.digest, t.ticket)));
-  const restores = Array.from({ length: RACERS }, () => outcome(client.restoreIdentity(identity.id)));
-  await new Promise((resolve) => setTimeout(resolve, randomInt(0, 25)));
+  const restores = Array.from({ length: RACERS }, restorer);
+  await new Promise((resolve) => setTimeout(resolve, randomInt(0, 40)));
   const destroyed = await outcome(client.destroyIdentity(identity.id));
+  answered = true;
   // Whatever started after the destroy answered.
   const after = await Promise.all([...late.map((t) => outcome(client.sign(identity.id, t.digest, t.ticket))), outcome(client.restoreIdentity(identity.id))]);
-  return { destroyed, signs: await Promise.all(signs), restores: await Promise.all(restores), after, early };
+  return { destroyed, signs: await Promise.all(signs), restores: (await Promise.all(restores)).flat(), after, early };
 }
 
 it(`destroy against concurrent restores and signatures, ${ROUNDS} rounds: the key is gone from the signer and D1 after each, and nothing signs once the destroy answered`, async () => {
@@ -54,6 +64,10 @@ it(`destroy against concurrent restores and signatures, ${ROUNDS} rounds: the ke
   await stack().restartEnclave();
   const held = await Promise.all(Array.from({ length: ROUNDS / 2 }, () => client.createIdentity()));
   const signatures = new Map<string, number>();
+  // Each key's sealed backup as D1 holds it now: what a restore still in flight would carry.
+  const ids = [...lost, ...held].map((i) => `'${i.id}'`).join(", ");
+  const backups = new Map((await stack().sql(`SELECT identity_id, sealed_key FROM key_backups WHERE identity_id IN (${ids})`)).map((r) => [r.identity_id as string, r.sealed_key as string]));
+  expect(backups.size).toBe(ROUNDS);
 
   for (const [round, identity] of [...lost, ...held].entries()) {
     const r = await race(client, identity);
@@ -71,10 +85,12 @@ it(`destroy against concurrent restores and signatures, ${ROUNDS} rounds: the ke
     const ticket = await mintTicket(stack(), { userId, identityId: identity.id, digest });
     expect(await callSigner(stack(), "/v1/keys/sign", { identity_id: identity.id, digest, ticket }), where).toMatchObject({ status: 404, json: { code: "key_not_found" } });
     await expect(client.signIntent(identity.id, randomDigest()), where).rejects.toMatchObject({ status: 409, code: "identity_not_active" });
+    // A restore that reaches the signer only now, with the backup it read before the destroy, is refused.
+    const late = await callSigner(stack(), "/v1/keys/import", { identity_id: identity.id, user_id: userId, sealed_key: backups.get(identity.id) });
+    expect(late, where).toMatchObject({ status: 409, json: { code: "identity_not_active" } });
   }
 
   expect(await signerHealth(stack())).toMatchObject({ keys: 0 });
-  const ids = [...lost, ...held].map((i) => `'${i.id}'`).join(", ");
   const rows = await stack().sql(`SELECT i.status, (SELECT count(*) FROM key_backups b WHERE b.identity_id = i.id) AS backups FROM identities i WHERE i.id IN (${ids})`);
   expect(rows).toHaveLength(ROUNDS);
   expect(rows.every((row) => row.status === "destroyed" && row.backups === 0), JSON.stringify(rows)).toBe(true);
