@@ -10,11 +10,14 @@ import { postUpdate, saidTo, signerHealth, useBotStack } from "./support.js";
 
 const CAP = 3;
 const RATE = 10;
-const WINDOW_MS = 60_000;
+// Rate-limit windows are fixed and aligned to the epoch: a long one, so the flood lands in one.
+const WINDOW_MS = 86_400_000;
 const bot = useBotStack({ vars: { MAX_IDENTITIES_PER_USER: String(CAP), RATE_LIMIT_PER_USER: String(RATE), RATE_LIMIT_WINDOW_MS: String(WINDOW_MS) } });
 
 it("120 × /new within seconds creates no more keys than the cap, and is answered no more often than the rate limit allows", async () => {
   const user = randomInt(1e6, 1e9);
+  const left = WINDOW_MS - (Date.now() % WINDOW_MS);
+  if (left < 120_000) await new Promise((resolve) => setTimeout(resolve, left + 1_000));
   const started = Date.now();
   const statuses: number[] = [];
   // Twelve waves of ten at once, as fast as they go.
@@ -23,7 +26,8 @@ it("120 × /new within seconds creates no more keys than the cap, and is answere
     statuses.push(...answers.map((a) => a.status));
   }
   const elapsed = Date.now() - started;
-  expect(elapsed, "the flood must land within one rate-limit window").toBeLessThan(WINDOW_MS);
+  expect(elapsed, "the flood takes seconds").toBeLessThan(60_000);
+  expect(Math.floor(Date.now() / WINDOW_MS), "the flood landed in one rate-limit window").toBe(Math.floor(started / WINDOW_MS));
   expect(statuses).toEqual(Array(120).fill(200));
   await new Promise((resolve) => setTimeout(resolve, 500));
 
@@ -40,4 +44,4 @@ it("120 × /new within seconds creates no more keys than the cap, and is answere
   expect(said.length).toBeLessThanOrEqual(RATE);
   expect(said.filter((text) => text.includes("New key"))).toHaveLength(CAP);
   expect(said.filter((text) => !text.includes("New key")).every((text) => text.includes("the most keys allowed"))).toBe(true);
-});
+}, 240_000);
