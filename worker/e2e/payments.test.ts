@@ -58,21 +58,29 @@ describe("payment confirmation through the real stack", () => {
     expect((await client.getSignIntent(intent.id)).status).toBe("pending_approval");
   });
 
-  it("payments within the auto-approve amount sign at once; others outside the allowlist are refused", async () => {
+  it("a declared payment within the auto-approve amount still waits for the owner; one outside the allowlist is refused", async () => {
+    // A raw digest's declared payment is the requester's claim: it never auto-approves (only a
+    // PSBT, whose outputs are decoded, can), but it can make things stricter.
     const { client, identity } = await ownerWithKey({ require_approval: true, auto_approve_max_sats: 5000, allowed_destinations: [ALICE] });
-    const digest = randomDigest();
-    const signature = await client.signDigest(identity.id, digest, { payment: { amount_sats: 5000, destination: ALICE } });
-    expect(verifySchnorr(identity.public_key, digest, signature)).toBe(true);
+    const asked = await client.signIntent(identity.id, randomDigest(), { amount_sats: 5000, destination: ALICE });
+    expect(asked).toMatchObject({ status: "pending_approval" });
+    expect(asked).not.toHaveProperty("ticket");
     const refused = await client.signIntent(identity.id, randomDigest(), { amount_sats: 10, destination: BOB }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 403, code: "policy_denied" });
   });
 
-  it("concurrent intents never overspend the daily limit", async () => {
+  it("a daily limit sends raw digests to the owner unless the policy itself allows them", async () => {
     const { client, identity } = await ownerWithKey({ daily_limit_sats: 10_000 });
+    expect(await client.getPolicy(identity.id)).toMatchObject({ daily_limit_sats: 10_000, raw_digests: "approval" });
+    expect(await client.signIntent(identity.id, randomDigest(), { amount_sats: 3000, destination: ALICE })).toMatchObject({ status: "pending_approval" });
+  });
+
+  it("concurrent declared payments never overspend the daily limit", async () => {
+    const { client, identity } = await ownerWithKey({ daily_limit_sats: 10_000, raw_digests: "allow" });
     const answers = await Promise.allSettled(
       Array.from({ length: 8 }, () => client.signIntent(identity.id, randomDigest(), { amount_sats: 3000, destination: ALICE })),
     );
-    expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(3);
+    expect(answers.filter((a) => a.status === "fulfilled").map((a) => "ticket" in (a as PromiseFulfilledResult<object>).value)).toEqual([true, true, true]);
     expect(answers.filter((a) => a.status === "rejected").every((a) => (a as PromiseRejectedResult).reason.code === "policy_denied")).toBe(true);
   });
 });

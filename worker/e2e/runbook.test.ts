@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
 import { REPO_ROOT, wranglerEnv } from "../stack/components.js";
 import { startFakeTelegram } from "../stack/fake-telegram.js";
 import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
@@ -40,6 +41,22 @@ async function runbookCommands(): Promise<string[]> {
 const wrangler = (args: string[], env: NodeJS.ProcessEnv = wranglerEnv()) => runCommand({ name: "wrangler", command: WRANGLER, args, cwd: REPO_ROOT, env: { ...env, CI: "1" } }, 120_000);
 const pnpm = (args: string[], env: NodeJS.ProcessEnv = process.env) => runCommand({ name: "pnpm", command: "pnpm", args, cwd: REPO_ROOT, env }, 120_000);
 const toml = () => readFile(path.join(REPO_ROOT, "wrangler.toml"), "utf8");
+/** wrangler.toml as wrangler reads it: the dev Worker (top level) or `env.production`. */
+const workerConfig = (env?: "production") => unstable_readConfig({ config: path.join(REPO_ROOT, "wrangler.toml"), env });
+
+/** The D1 and KV ids the dev Worker and production use, per binding; none may be shared. */
+function expectOwnResources() {
+  const [dev, production] = [workerConfig(), workerConfig("production")];
+  const ids = (config: ReturnType<typeof workerConfig>) =>
+    Object.fromEntries([
+      ...config.d1_databases.map((d: { binding: string; database_id?: string }) => [d.binding, d.database_id]),
+      ...config.kv_namespaces.map((k: { binding: string; id?: string }) => [k.binding, k.id]),
+    ]);
+  const [devIds, productionIds] = [ids(dev), ids(production)];
+  expect(Object.keys(devIds).sort()).toEqual(["DB", "KV_RATE_LIMIT", "KV_TICKETS"]);
+  expect(Object.keys(productionIds).sort()).toEqual(Object.keys(devIds).sort());
+  for (const id of Object.values(devIds)) expect(Object.values(productionIds), `dev id ${id} is also production's`).not.toContain(id);
+}
 const workerEnvSource = () => readFile(path.join(REPO_ROOT, "worker", "src", "env.ts"), "utf8");
 const rootScripts = async () => JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
 const scriptsOf = async (pkg: string) => JSON.parse(await readFile(path.join(REPO_ROOT, pkg, "package.json"), "utf8")).scripts as Record<string, string>;
@@ -50,8 +67,18 @@ const localised = (args: string[]) => [...args.filter((a) => a !== "--remote" &&
 type Rule = [RegExp, (command: string, match: RegExpMatchArray) => Promise<void>];
 
 const RULES: Rule[] = [
-  [/^npx wrangler d1 create (\S+)$/, async (_, m) => expect(await toml()).toMatch(new RegExp(`binding = "DB"\\s*\\ndatabase_name = "${m[1]}"`))],
-  [/^npx wrangler kv namespace create (\S+)$/, async (_, m) => expect((await toml()).match(new RegExp(`binding = "${m[1]}"`, "g"))).toHaveLength(2)],
+  // Production's database and namespaces, and the dev Worker's own (`-dev`, `_DEV`): every
+  // environment binds them under the same names, with ids of its own.
+  [/^npx wrangler d1 create (clw-cash-db)(-dev)?$/, async (_, m) => {
+    expect((await toml()).match(new RegExp(`binding = "DB"\\s*\\ndatabase_name = "${m[1]}"`, "g"))).toHaveLength(2);
+    expect(await toml()).toContain(m[2] ? "npx wrangler d1 create clw-cash-db-dev" : "npx wrangler d1 create clw-cash-db`");
+    expectOwnResources();
+  }],
+  [/^npx wrangler kv namespace create (KV_TICKETS|KV_RATE_LIMIT)(_DEV)?$/, async (_, m) => {
+    expect((await toml()).match(new RegExp(`binding = "${m[1]}"`, "g"))).toHaveLength(2);
+    expect(await toml()).toContain(`${m[1]}${m[2] ?? ""}`);
+    expectOwnResources();
+  }],
   [/^npx wrangler d1 migrations apply clw-cash-db (.+)$/, async (_, m) => void (await wrangler(["d1", "migrations", "apply", "clw-cash-db", ...localised(m[1]!.split(" "))]))],
   [/^echo .* \| npx wrangler secret put (\w+)( --env production)?$/, async (_, m) => expect(await workerEnvSource()).toContain(`${m[1]}?: string;`)],
   [/^npx wrangler secret (put|delete) (\w+) --env production$/, async (_, m) => expect(await workerEnvSource()).toContain(`${m[2]}?: string;`)],
@@ -124,6 +151,11 @@ const RULES: Rule[] = [
   }],
 ];
 
+/** Every var and secret the Worker reads, from the `Env` interface in worker/src/env.ts. */
+async function workerSettings(): Promise<string[]> {
+  return [...(await workerEnvSource()).matchAll(/^  ([A-Z][A-Z0-9_]+)\?: string;$/gm)].map((m) => m[1]!);
+}
+
 describe("docs/RUNBOOK.md", () => {
   it("every command in it is known and works against this repository", async () => {
     const commands = await runbookCommands();
@@ -135,4 +167,28 @@ describe("docs/RUNBOOK.md", () => {
       await exercise(command, command.match(re)!);
     }
   }, 600_000);
+
+  it("and the README name every var and secret the Worker reads", async () => {
+    const names = await workerSettings();
+    expect(names).toEqual(expect.arrayContaining(["BITCOIN_NETWORK", "MAX_IDENTITIES_PER_USER", "MAX_PENDING_REQUESTS_PER_USER"]));
+    for (const doc of ["docs/RUNBOOK.md", "README.md"]) {
+      const text = await readFile(path.join(REPO_ROOT, doc), "utf8");
+      expect(names.filter((name) => !text.includes(`\`${name}\``)), `settings ${doc} does not name`).toEqual([]);
+    }
+  });
+
+  it("lists every var with a default in wrangler.toml, for the dev Worker and for production alike", async () => {
+    const runbook = await readFile(path.join(REPO_ROOT, "docs", "RUNBOOK.md"), "utf8");
+    const table = runbook.slice(runbook.indexOf("### Worker vars"), runbook.indexOf("### Worker secrets"));
+    const withDefault = [...table.matchAll(/^\| `([A-Z0-9_]+)` \| ([^|]+) \|/gm)].filter((m) => !m[2]!.trim().startsWith("unset")).map((m) => m[1]!);
+    expect(withDefault.length).toBeGreaterThan(15);
+    for (const env of [undefined, "production"] as const) {
+      const vars = workerConfig(env).vars;
+      expect(withDefault.filter((name) => !(name in vars)), `vars missing from ${env ?? "the top level"} of wrangler.toml`).toEqual([]);
+    }
+  });
+
+  it("the dev Worker and production have D1 and KV ids of their own", () => {
+    expectOwnResources();
+  });
 });

@@ -1,8 +1,9 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { ClwApiError, createClient, type ClwClient, type Session } from "@clw/shared";
+import { ClwApiError, createClient, digestHash, TICKET_AUDIENCE, TICKET_TYP, TOKEN_ISSUER, type ClwClient, type Session, type TicketKind } from "@clw/shared";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, expect } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
-import type { Update } from "../stack/telegram-updates.js";
+import { callbackUpdate, textUpdate, type Update } from "../stack/telegram-updates.js";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../stack/local-stack.js";
 
 /**
@@ -116,14 +117,14 @@ export interface BotStack {
 
 /**
  * Starts a local Bot API and a local stack whose bot talks to it (token, username, webhook
- * secret set) in `beforeAll`, and stops both in `afterAll`.
+ * secret set, over any other `vars`) in `beforeAll`, and stops both in `afterAll`.
  * @returns a getter for both; it throws if called before `beforeAll` ran.
  */
-export function useBotStack(options: Omit<LocalStackOptions, "vars"> = {}): () => BotStack {
+export function useBotStack(options: LocalStackOptions = {}): () => BotStack {
   let running: BotStack | undefined;
   beforeAll(async () => {
     const telegram = await startFakeTelegram(BOT_TOKEN);
-    const vars = { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: "clw_e2e_bot", TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELEGRAM_API_ROOT: telegram.apiRoot };
+    const vars = { ...options.vars, TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: "clw_e2e_bot", TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELEGRAM_API_ROOT: telegram.apiRoot };
     running = { telegram, stack: await startLocalStack({ ...options, vars }).catch(async (error: unknown) => {
       await telegram.close();
       throw error;
@@ -144,4 +145,76 @@ export function postUpdate(apiUrl: string, update: Update, secret: string | null
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (secret) headers["x-telegram-bot-api-secret-token"] = secret;
   return fetch(`${apiUrl}/telegram-webhook`, { method: "POST", headers, body: JSON.stringify(update) });
+}
+
+type Keyboard = { inline_keyboard?: { callback_data?: string }[][] };
+
+/** What the bot said to a chat so far (sent and edited messages), oldest first. */
+export function saidTo(telegram: FakeTelegram, chatId: number): string[] {
+  return telegram.calls().filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload.chat_id) === chatId).map((c) => String(c.payload.text));
+}
+
+/**
+ * Waits (up to 5 s) for a message to `chatId` with a button whose callback data starts with
+ * `prefix`, e.g. `intent:approve:`. @returns that message's text and the button's data (the newest).
+ * @throws when none arrives.
+ */
+export async function waitForButton(telegram: FakeTelegram, chatId: number, prefix: string): Promise<{ text: string; data: string }> {
+  for (let i = 0; i < 50; i++) {
+    for (const call of telegram.calls().filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) === chatId).reverse()) {
+      const data = ((call.payload.reply_markup as Keyboard | undefined)?.inline_keyboard ?? []).flat().find((b) => b.callback_data?.startsWith(prefix))?.callback_data;
+      if (data) return { text: String(call.payload.text), data };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no message with a ${prefix} button reached chat ${chatId}`);
+}
+
+/**
+ * An agent's session, opened the way an agent gets one: it asks for a sign-in link, the owner
+ * opens it in Telegram and approves it in chat. @returns the agent's client and token.
+ */
+export async function agentSession(bot: BotStack, ownerTelegramId: number, label = "e2e agent"): Promise<{ client: ClwClient; token: string }> {
+  const client = createClient({ baseUrl: bot.stack.apiUrl });
+  const challenge = await client.createChallenge({ client_label: label });
+  await postUpdate(bot.stack.apiUrl, textUpdate(ownerTelegramId, `/start ${new URL(challenge.deep_link!).searchParams.get("start")}`));
+  const approve = await waitForButton(bot.telegram, ownerTelegramId, `signin:approve:${challenge.challenge_id}`);
+  expect((await postUpdate(bot.stack.apiUrl, callbackUpdate(ownerTelegramId, approve.data))).status).toBe(200);
+  const verified = await client.verify(challenge.challenge_id);
+  if (verified.status !== "approved") throw new Error("the owner's approval did not open the agent's session");
+  return { client, token: verified.token };
+}
+
+/**
+ * A valid signing ticket minted with the stack's ticket secret, as the API would: for the
+ * signer's internal routes, to ask it directly what it would sign. `hash` is what the ticket is
+ * bound to: a digest (hashed here) or, for a PSBT ticket, the SHA-256 of its binding.
+ */
+export async function mintTicket(stack: LocalStack, claims: { userId: string; identityId: string; digest: string; kind?: TicketKind }): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ iid: claims.identityId, dgh: digestHash(claims.digest), scope: "sign", ...(claims.kind === "psbt" ? { knd: "psbt" } : {}) })
+    .setProtectedHeader({ alg: "HS256", typ: TICKET_TYP })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TICKET_AUDIENCE)
+    .setSubject(claims.userId)
+    .setJti(randomBytes(16).toString("hex"))
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .sign(new TextEncoder().encode(stack.secrets.TICKET_SIGNING_SECRET));
+}
+
+/** POSTs to one of the signer's internal routes with the stack's internal API key. */
+export async function callSigner(stack: LocalStack, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${stack.enclaveUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-internal-api-key": stack.secrets.INTERNAL_API_KEY },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/** The signer's health as its internal key sees it: how many keys it holds and remembers as destroyed. */
+export async function signerHealth(stack: LocalStack): Promise<{ keys: number; destroyed: number }> {
+  const res = await fetch(`${stack.enclaveUrl}/health`, { headers: { "x-internal-api-key": stack.secrets.INTERNAL_API_KEY } });
+  return (await res.json()) as { keys: number; destroyed: number };
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { applyMigrations, startEnclave, startWranglerDev } from "./components.js";
+import { applyMigrations, executeLocalD1, startEnclave, startWranglerDev } from "./components.js";
 import { groupResidentBytes } from "./group-memory.js";
 import { findFreePort, type ManagedProcess } from "./processes.js";
 import { enclaveEnv, generateSecrets, workerSecretVars, writeSecretFile, type LocalSecrets } from "./secrets.js";
@@ -41,6 +41,11 @@ export interface LocalStack {
   enclaveResidentBytes(): number;
   /** The Worker's and the current enclave's captured output. */
   logs(): string;
+  /**
+   * Runs SQL against the stack's local D1, as `wrangler d1 execute --local` does (a few seconds
+   * each), e.g. to check what a request wrote. @returns the rows of the last statement.
+   */
+  sql(command: string): Promise<Record<string, unknown>[]>;
   /** Stops both process groups and removes the run's temp dir; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -105,6 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     apiResidentBytes: () => (api ? groupResidentBytes(api.pid) : 0),
     enclaveResidentBytes: () => (enclave ? groupResidentBytes(enclave.pid) : 0),
     logs: () => [api?.logTail(100_000) ?? "", enclave?.logTail(100_000) ?? ""].join("\n"),
+    sql: (command) => executeLocalD1(persistDir, { command }),
     stop,
   };
 }
