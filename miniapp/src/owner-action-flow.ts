@@ -61,9 +61,13 @@ export async function followAction(api: ActionApi, actionId: string, options: Fo
   return { status: "unknown", message: "stopped following" };
 }
 
-/** What became of a change, for the owner: a title and a sentence. */
-export function actionOutcomeWords(kind: OwnerActionState["kind"], status: Exclude<OwnerActionState["status"], "pending_confirmation">): { title: string; message: string } {
+/**
+ * What became of a change, for the owner: a title and a sentence. `decidedVia` tells a Cancel
+ * pressed in the chat (`chat`) from one pressed in the app (`api`).
+ */
+export function actionOutcomeWords(kind: OwnerActionState["kind"], status: Exclude<OwnerActionState["status"], "pending_confirmation">, decidedVia: string | null = "chat"): { title: string; message: string } {
   const what = kind === "destroy" ? "the key" : "the policy";
+  if (status === "denied" && decidedVia !== "chat") return { title: "Cancelled", message: `You cancelled it before it was confirmed. Nothing changed on ${what}.` };
   switch (status) {
     case "confirmed":
       return kind === "destroy"
@@ -76,4 +80,9 @@ export function actionOutcomeWords(kind: OwnerActionState["kind"], status: Exclu
     case "failed":
       return { title: "Could not be done", message: `It was confirmed, but could no longer be made (the key is gone). Nothing changed on ${what}.` };
   }
+}
+
+/** A waiting change as a headline: "Loosen the policy of key 1a2b3c4d…", "Destroy key 1a2b3c4d…". */
+export function pendingActionTitle(kind: OwnerActionState["kind"], key: string): string {
+  return kind === "destroy" ? `Destroy ${key}` : `Loosen the policy of ${key}`;
 }

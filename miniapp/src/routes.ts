@@ -10,7 +10,7 @@ export type Route =
   | { name: "requests" }
   | { name: "request"; id: string }
   | { name: "activity" }
-  /** Who can act for the owner: sessions now (and agents, when they come). */
+  /** Who can act for the owner (changes waiting for them, agent keys, sessions). */
   | { name: "access" };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
 import { ClwApiError, type OwnerActionState } from "@clw/shared";
 import { describe, expect, it } from "vitest";
-import { actionOutcomeWords, followAction, type ActionApi, type ActionProgress } from "../src/owner-action-flow.js";
+import { actionOutcomeWords, followAction, pendingActionTitle, type ActionApi, type ActionProgress } from "../src/owner-action-flow.js";
 
 const action = (status: OwnerActionState["status"]): OwnerActionState => ({
   id: "a1",
@@ -72,5 +72,16 @@ describe("following a change that waits for the owner", () => {
     expect(actionOutcomeWords("policy", "denied")).toEqual({ title: "Cancelled", message: "You cancelled it in Telegram. Nothing changed on the policy." });
     expect(actionOutcomeWords("destroy", "expired").message).toMatch(/nothing changed on the key/);
     expect(actionOutcomeWords("policy", "failed").title).toBe("Could not be done");
+  });
+
+  it("tells a Cancel pressed in the app from one pressed in the chat", () => {
+    expect(actionOutcomeWords("destroy", "denied", "chat").message).toBe("You cancelled it in Telegram. Nothing changed on the key.");
+    expect(actionOutcomeWords("destroy", "denied", "api")).toEqual({ title: "Cancelled", message: "You cancelled it before it was confirmed. Nothing changed on the key." });
+    expect(actionOutcomeWords("policy", "confirmed", "api").title).toBe("Saved");
+  });
+
+  it("names a waiting change by what it would do to which key", () => {
+    expect(pendingActionTitle("policy", "key 1a2b3c4d…")).toBe("Loosen the policy of key 1a2b3c4d…");
+    expect(pendingActionTitle("destroy", "key 1a2b3c4d…")).toBe("Destroy key 1a2b3c4d…");
   });
 });

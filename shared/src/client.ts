@@ -3,6 +3,8 @@ import {
   agentKeyIssuedSchema,
   agentSignInSchema,
   agentTokenPendingSchema,
+  agentListSchema,
+  agentSchema,
   auditPageSchema,
   challengeSchema,
   identityListSchema,
@@ -15,6 +17,8 @@ import {
   type AgentKeyIssued,
   type AgentSignIn,
   type AgentSignInRequest,
+  type Agent,
+  type AgentCreateRequest,
   type AuditPage,
   type Challenge,
   type ChallengeRequest,
@@ -251,6 +255,23 @@ export function createClient(options: ClientOptions) {
      */
     async setPolicy(identityId: string, policy: PolicyUpdate, presence: PresenceOptions = {}): Promise<Policy | PendingAction> {
       return (await call(policySchema.or(pendingActionSchema), "PUT", `/v1/identities/${encodeURIComponent(identityId)}/policy`, policy, presenceHeaders(presence))).data;
+    },
+    /** The owner's agent keys, newest first, revoked and expired ones included. */
+    async listAgents(): Promise<Agent[]> {
+      return (await call(agentListSchema, "GET", "/v1/agents")).data.items;
+    },
+    /**
+     * Makes an agent key; the key itself is in this answer only. Needs the owner present: fresh
+     * Mini App init data (`initData`, from a Mini App session), or test mode.
+     * @throws ClwApiError 403 `approval_required` without that proof; 401 `init_data_used` /
+     *   `init_data_expired` / `init_data_invalid` when the proof is refused.
+     */
+    async createAgent(request: AgentCreateRequest, presence: PresenceOptions = {}): Promise<AgentKeyIssued> {
+      return (await call(agentKeyIssuedSchema, "POST", "/v1/agents", request, presenceHeaders(presence))).data;
+    },
+    /** Revokes an agent key at once: its next request is refused. @throws ClwApiError 404 unknown or already revoked. */
+    async revokeAgent(agentId: string): Promise<Agent> {
+      return (await call(agentSchema, "DELETE", `/v1/agents/${encodeURIComponent(agentId)}`)).data;
     },
     async listSessions(): Promise<SessionInfo[]> {
       return (await call(sessionListSchema, "GET", "/v1/sessions")).data.items;

@@ -53,6 +53,25 @@ describe("the typed client", () => {
     expect(calls.at(-1)!.headers.authorization).toBe("Bearer S");
   });
 
+  it("lists, makes (with the owner's init data as proof) and revokes agent keys", async () => {
+    const agent = { id: "ag-1", name: "cron job", identity_ids: null, permissions: ["sign"], created_at: "t", expires_at: null, last_used_at: null, revoked_at: null };
+    const key = `clw_ak_${"A".repeat(43)}`;
+    const { fetch, calls } = fakeFetch({
+      "GET /v1/agents": () => ({ status: 200, body: { items: [agent] } }),
+      "POST /v1/agents": () => ({ status: 201, body: { agent_key: key, agent } }),
+      "DELETE /v1/agents/ag-1": () => ({ status: 200, body: { ...agent, revoked_at: "now" } }),
+    });
+    const client = createClient({ baseUrl: "https://api.example", token: "T", fetch });
+    expect(await client.listAgents()).toEqual([agent]);
+    expect(await client.createAgent({ name: "cron job", permissions: ["sign"], expires_in: 3600 }, { initData: "query_id=1&hash=x" })).toEqual({ agent_key: key, agent });
+    expect(calls[1]!.body).toEqual({ name: "cron job", permissions: ["sign"], expires_in: 3600 });
+    expect(calls[1]!.headers["x-telegram-init-data"]).toBe("query_id=1&hash=x");
+    expect((await client.revokeAgent("ag-1")).revoked_at).toBe("now");
+    expect(calls[2]!.method).toBe("DELETE");
+    await client.createAgent({ name: "no proof" });
+    expect(calls[3]!.headers["x-telegram-init-data"]).toBeUndefined();
+  });
+
   it("throws ClwApiError with status, code and Retry-After", async () => {
     const { fetch } = fakeFetch({
       "GET /v1/audit": () => ({ status: 429, body: { error: "slow down", code: "rate_limited" }, headers: { "retry-after": "7" } }),

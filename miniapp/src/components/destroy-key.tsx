@@ -50,7 +50,7 @@ export function DestroyKey({ identity, label, onDestroyed }: { identity: Identit
       return onDestroyed();
     }
     haptic.warning();
-    const words = progress.status === "unknown" || progress.status === "pending_confirmation" ? { title: "Lost track of the request", message: "Check your keys and the chat with the bot." } : actionOutcomeWords("destroy", progress.status);
+    const words = progress.status === "unknown" || progress.status === "pending_confirmation" ? { title: "Lost track of the request", message: "Check your keys and the chat with the bot." } : actionOutcomeWords("destroy", progress.status, progress.action.decided_via);
     setStep({ name: "refused", ...words });
   };
 

@@ -108,7 +108,7 @@ function PolicyEditor({ identityId, initial }: { identityId: string; initial: Po
   };
 
   const settle = async (progress: ActionProgress) => {
-    const words = progress.status === "unknown" || progress.status === "pending_confirmation" ? { title: "Lost track of the change", message: `${progress.status === "unknown" ? progress.message : ""} The policy below is what applies now.` } : actionOutcomeWords("policy", progress.status);
+    const words = progress.status === "unknown" || progress.status === "pending_confirmation" ? { title: "Lost track of the change", message: `${progress.status === "unknown" ? progress.message : ""} The policy below is what applies now.` } : actionOutcomeWords("policy", progress.status, progress.action.decided_via);
     const ok = progress.status === "confirmed";
     // Show what is in force now, whatever became of the change.
     await guarded(() => api.getPolicy(identityId)).then(show, () => undefined);
