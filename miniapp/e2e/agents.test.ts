@@ -210,6 +210,7 @@ describe("agent keys and waiting changes on the Access screen", () => {
     const row = t.page.getByTestId("agent").filter({ hasText: "cron job" });
     await row.getByText("All your keys, including keys you create later").waitFor();
     await row.getByText("Never used").waitFor();
+    await row.getByTestId("agent-made").getByText(/^Made by you in the chat/).waitFor();
     await row.getByTestId("revoke-agent").click();
     await row.getByRole("button", { name: "Yes, revoke it" }).click();
     await row.getByTestId("agent-state").getByText("Revoked").waitFor();

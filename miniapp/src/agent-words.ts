@@ -35,6 +35,21 @@ export function agentScopeWords(identityIds: readonly string[] | null, publicKey
   return identityIds.map((id) => (publicKeys.has(id) ? keyLabel(id, publicKeys) : "a key that is no longer active")).join(", ");
 }
 
+/** How the key was made: an agent's sign-in names itself, so its name is the agent's claim. */
+export function madeWords(agent: Agent, now = Date.now()): string {
+  const when = describeTime(agent.created_at, now);
+  switch (agent.created_via) {
+    case "agent_signin":
+      return `Asked for by the agent and approved by you ${when} (the name is the agent's own)`;
+    case "chat":
+      return `Made by you in the chat ${when}`;
+    case "miniapp":
+      return `Made by you here ${when}`;
+    case "test":
+      return `Made in test mode ${when}`;
+  }
+}
+
 /** "Last used 2 min ago", or "Never used". */
 export function lastUsedWords(agent: Agent, now = Date.now()): string {
   return agent.last_used_at ? `Last used ${describeTime(agent.last_used_at, now)}` : "Never used";

@@ -1,6 +1,6 @@
 import type { Agent } from "@clw/shared";
 import { describe, expect, it } from "vitest";
-import { agentKeyEnvLine, agentScopeWords, agentState, agentsToList, expiryWords, lastUsedWords, permissionWords } from "../src/agent-words.js";
+import { agentKeyEnvLine, agentScopeWords, agentState, agentsToList, expiryWords, lastUsedWords, madeWords, permissionWords } from "../src/agent-words.js";
 
 const NOW = Date.parse("2026-03-10T12:00:00Z");
 const agent = (id: string, patch: Partial<Agent> = {}): Agent => ({
@@ -12,6 +12,7 @@ const agent = (id: string, patch: Partial<Agent> = {}): Agent => ({
   expires_at: null,
   last_used_at: null,
   revoked_at: null,
+  created_via: "agent_signin",
   ...patch,
 });
 
@@ -34,6 +35,12 @@ describe("agent keys in words", () => {
     expect(agentScopeWords(["id-1", "id-2"], keys)).toBe("key aabbccdd…, key eeff0011…");
     expect(agentScopeWords(["id-1", "gone"], keys)).toBe("key aabbccdd…, a key that is no longer active");
     expect(agentScopeWords(["id-1", "id-2"], null)).toBe("2 of your keys");
+  });
+
+  it("say who made it, and that a name from an agent's sign-in is the agent's own claim", () => {
+    expect(madeWords(agent("a"), NOW)).toMatch(/^Asked for by the agent and approved by you .+ \(the name is the agent's own\)$/);
+    expect(madeWords(agent("a", { created_via: "chat" }), NOW)).toMatch(/^Made by you in the chat /);
+    expect(madeWords(agent("a", { created_via: "miniapp" }), NOW)).toMatch(/^Made by you here /);
   });
 
   it("say when it was last used and when it stops working", () => {

@@ -11,6 +11,7 @@ const action = (status: OwnerActionState["status"]): OwnerActionState => ({
   expires_at: "2026-01-01T00:10:00.000Z",
   created_at: "2026-01-01T00:00:00.000Z",
   decided_via: status === "pending_confirmation" ? null : "chat",
+  requested_by: "API session 6a3d683f",
 });
 
 /** A fake API answering from a script, and a sleep that only counts. */

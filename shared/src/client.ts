@@ -269,6 +269,10 @@ export function createClient(options: ClientOptions) {
     async createAgent(request: AgentCreateRequest, presence: PresenceOptions = {}): Promise<AgentKeyIssued> {
       return (await call(agentKeyIssuedSchema, "POST", "/v1/agents", request, presenceHeaders(presence))).data;
     },
+    /** The agent key this client holds: its name, scope, permissions and expiry. @throws ClwApiError 403 for an owner's session. */
+    async currentAgent(): Promise<Agent> {
+      return (await call(agentSchema, "GET", "/v1/agents/me")).data;
+    },
     /** Revokes an agent key at once: its next request is refused. @throws ClwApiError 404 unknown or already revoked. */
     async revokeAgent(agentId: string): Promise<Agent> {
       return (await call(agentSchema, "DELETE", `/v1/agents/${encodeURIComponent(agentId)}`)).data;

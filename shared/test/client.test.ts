@@ -54,7 +54,7 @@ describe("the typed client", () => {
   });
 
   it("lists, makes (with the owner's init data as proof) and revokes agent keys", async () => {
-    const agent = { id: "ag-1", name: "cron job", identity_ids: null, permissions: ["sign"], created_at: "t", expires_at: null, last_used_at: null, revoked_at: null };
+    const agent = { id: "ag-1", name: "cron job", identity_ids: null, permissions: ["sign"], created_at: "t", expires_at: null, last_used_at: null, revoked_at: null, created_via: "agent_signin" as const };
     const key = `clw_ak_${"A".repeat(43)}`;
     const { fetch, calls } = fakeFetch({
       "GET /v1/agents": () => ({ status: 200, body: { items: [agent] } }),
@@ -89,7 +89,7 @@ describe("the typed client", () => {
   });
 
   it("agent sign-in: starts with an Idempotency-Key, reports pending, then remembers the key it collects", async () => {
-    const agent = { id: "a", name: "bot", identity_ids: null, permissions: ["sign", "read"], created_at: "t", expires_at: null, last_used_at: null, revoked_at: null };
+    const agent = { id: "a", name: "bot", identity_ids: null, permissions: ["sign", "read"], created_at: "t", expires_at: null, last_used_at: null, revoked_at: null, created_via: "agent_signin" as const };
     const KEY = `clw_ak_${"A".repeat(43)}`;
     let approved = false;
     const { fetch, calls } = fakeFetch({

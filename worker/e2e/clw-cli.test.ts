@@ -46,6 +46,11 @@ describe("clw from login to signatures", () => {
     const saved = JSON.parse(await readFile(a.config, "utf8"));
     expect(saved).toMatchObject({ api_url: stack().apiUrl, agent_key: expect.stringMatching(/^clw_ak_[A-Za-z0-9_-]{43}$/), agent: { name: "e2e-agent", permissions: ["sign", "read"] } });
 
+    const whoami = await clw(["whoami"], { env: a.env });
+    expect(whoami.code, whoami.stderr).toBe(0);
+    expect(whoami.stdout).toMatch(/^agent\s+e2e-agent$/m);
+    expect(whoami.stdout).toMatch(/^may\s+sign, read$/m);
+
     const keys = await clw(["keys"], { env: a.env });
     expect(keys.code, keys.stderr).toBe(0);
     expect(keys.stdout).toMatch(new RegExp(`^${a.identity.id}\\s+${a.identity.public_key}\\s+${a.identity.address}$`, "m"));
@@ -132,6 +137,7 @@ describe("clw's credentials and output", () => {
     const digest = randomDigest();
     const runs = {
       keys: await clw(["keys", "--json"], { env: a.env }),
+      whoami: await clw(["whoami", "--json"], { env: a.env }),
       address: await clw(["address", "--json"], { env: a.env }),
       sign: await clw(["sign", digest, "--json"], { env: a.env }),
       "sign-psbt": await clw(["sign-psbt", "-", "--json"], { env: a.env, stdin: spendFromOwnAddress(a.identity.public_key).psbt }),

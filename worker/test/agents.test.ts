@@ -148,6 +148,18 @@ describe("agent keys are scoped, and can never do what only the owner can", () =
     }
   });
 
+  it("an agent key can ask what it is; an owner's session cannot", async () => {
+    const o = await ownerWithAgent({ identity_ids: undefined, permissions: ["sign"] });
+    const me = await call("GET", "/v1/agents/me", { token: o.agentKey });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ ...o.agent, last_used_at: expect.any(String) });
+    expect(me.body).toMatchObject({ name: "trading-bot", permissions: ["sign"], created_via: "agent_signin" });
+    expect((await call("GET", "/v1/agents/me", { token: o.token })).body.code).toBe("forbidden");
+    expect((await call("GET", "/v1/agents/me")).status).toBe(401);
+    await call("DELETE", `/v1/agents/${o.agent.id}`, { token: o.token });
+    expect((await call("GET", "/v1/agents/me", { token: o.agentKey })).status).toBe(401);
+  });
+
   it("the raw key is stored nowhere: D1 holds only its hash, the audit trail only its id", async () => {
     const o = await ownerWithAgent();
     for (const table of ["agent_keys", "audit_events", "agent_requests", "sign_intents", "idempotency_keys"]) {

@@ -55,7 +55,7 @@ describe("nothing loosens without the owner", () => {
 
     expect((await press(o.telegramUserId, await actionButton(o.telegramUserId, "confirm"))).status).toBe(200);
     expect((await policyOf(o)).require_approval).toBe(false);
-    expect((await api("GET", `/v1/actions/${loosen.body.id}`, agent)).body).toMatchObject({ status: "confirmed", decided_via: "chat" });
+    expect((await api("GET", `/v1/actions/${loosen.body.id}`, agent)).body).toMatchObject({ status: "confirmed", decided_via: "chat", requested_by: expect.stringMatching(/^API session [0-9a-f]{8}$/) });
     const actions = (await api("GET", "/v1/audit?limit=20", o.token)).body.items.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["action.request", "action.confirm", "policy.update"]));
   });
@@ -187,6 +187,21 @@ describe("changes waiting for the owner", () => {
     expect((await api("POST", `/v1/actions/${destroy.body.id}/cancel`, o.token)).status).toBe(409);
     expect((await api("GET", "/v1/actions?status=pending_confirmation", o.token)).body.items).toHaveLength(1);
     expect((await api("GET", "/v1/identities", o.token)).body.items).toHaveLength(1);
+  });
+});
+
+describe("an agent key made from the Mini App", () => {
+  it("needs the launch's proof; a refused grant does not spend it; a bearer token alone makes none", async () => {
+    const o = await miniAppOwner();
+    expect((await api("POST", "/v1/agents", o.token, { name: "cron" })).body.code).toBe("approval_required");
+    const proof = { "x-telegram-init-data": await initData(o.telegramUserId) };
+    const refused = await api("POST", "/v1/agents", o.token, { name: "cron", identity_ids: [crypto.randomUUID()] }, proof);
+    expect(refused.status).toBe(400);
+    const made = await api("POST", "/v1/agents", o.token, { name: "cron", identity_ids: [o.identityId], permissions: ["sign"] }, proof);
+    expect(made.status).toBe(201);
+    expect(made.body.agent).toMatchObject({ name: "cron", identity_ids: [o.identityId], permissions: ["sign"], created_via: "miniapp" });
+    expect((await api("POST", "/v1/agents", o.token, { name: "again" }, proof)).body.code).toBe("init_data_used");
+    expect((await api("GET", "/v1/agents", o.token)).body.items).toHaveLength(1);
   });
 });
 

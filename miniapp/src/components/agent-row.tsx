@@ -1,8 +1,7 @@
 import type { Agent } from "@clw/shared";
 import { useState } from "react";
-import { agentScopeWords, agentState, expiryWords, lastUsedWords, permissionWords } from "../agent-words.js";
+import { agentScopeWords, agentState, expiryWords, lastUsedWords, madeWords, permissionWords } from "../agent-words.js";
 import { haptic } from "../host.js";
-import { describeTime } from "../relative-time.js";
 import { useGuarded, useSession } from "../session-context.js";
 import { failureMessage } from "../sign-in-flow.js";
 import { ErrorNotice } from "./status.js";
@@ -45,8 +44,9 @@ export function AgentRow({ agent, publicKeys, onRevoked }: { agent: Agent; publi
       </p>
       <p data-testid="agent-permissions">{permissionWords(agent.permissions)}.</p>
       <p className="hint">
-        {lastUsedWords(agent)} · {expiryWords(agent)} · made {describeTime(agent.created_at)}
+        {lastUsedWords(agent)} · {expiryWords(agent)}
       </p>
+      <p className="hint" data-testid="agent-made">{madeWords(agent)}.</p>
       {state === "active" && step === "idle" && (
         <button type="button" className="button button-small button-deny" onClick={() => { haptic.warning(); setStep("confirm"); }} data-testid="revoke-agent">
           Revoke…

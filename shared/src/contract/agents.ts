@@ -51,6 +51,11 @@ export const agentSchema = z.object({
   expires_at: z.string().nullable(),
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),
+  /**
+   * How it was made: an agent's sign-in the owner approved in Telegram (its name is the agent's own
+   * claim), `/agents new` in the chat or the Mini App (the owner named it), or test mode.
+   */
+  created_via: z.enum(["agent_signin", "chat", "miniapp", "test"]),
 });
 export type Agent = z.infer<typeof agentSchema>;
 export const agentListSchema = z.object({ items: z.array(agentSchema) });

@@ -59,6 +59,8 @@ export const ownerActionStateSchema = pendingActionSchema.extend({
   identity_id: z.string().nullable(),
   created_at: z.string(),
   decided_via: z.string().nullable(),
+  /** Who asked for it: an API session or an agent key, as the owner's prompt named it. */
+  requested_by: z.string().nullable(),
 });
 export type OwnerActionState = z.infer<typeof ownerActionStateSchema>;
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { saveAgent } from "../../src/cli/config.js";
 import { COMMANDS } from "../../src/cli/commands/index.js";
-import { cliHarness, fakeApi, ID, identity, intentState, KEY, OTHER_ID, saved, SIG } from "./harness.js";
+import { agent, cliHarness, fakeApi, ID, identity, intentState, KEY, OTHER_ID, saved, SIG } from "./harness.js";
 
 const DIGEST = "ef".repeat(32);
 const ticketIntent = { status: 201, body: { id: "i", identity_id: ID, digest_hash: "h", nonce: "n", scope: "sign", expires_at: "t", ticket: "TICKET" } };
@@ -37,6 +37,23 @@ describe("clw help", () => {
     expect(await h.run("keys", "--frob")).toBe(2);
     expect(await h.run("keys", "extra")).toBe(2);
     expect(h.stdout()).toBe("");
+  });
+});
+
+describe("whoami", () => {
+  it("prints the agent key as the API knows it now, and a revoked key is a failure that says so", async () => {
+    const h = await signedIn({ "GET /v1/agents/me": () => ({ status: 200, body: { ...agent([ID]), permissions: ["sign"], expires_at: "2027-01-01T00:00:00.000Z" } }) });
+    expect(await h.run("whoami")).toBe(0);
+    expect(h.stdout()).toContain("agent    trading-bot\n");
+    expect(h.stdout()).toContain(`keys     ${ID}\n`);
+    expect(h.stdout()).toContain("may      sign\n");
+    expect(h.stdout()).toContain("expires  2027-01-01T00:00:00.000Z\n");
+    h.clear();
+    expect(await h.run("whoami", "--json")).toBe(0);
+    expect(JSON.parse(h.stdout())).toMatchObject({ name: "trading-bot", identity_ids: [ID], created_via: "agent_signin" });
+    const revoked = await signedIn({ "GET /v1/agents/me": () => ({ status: 401, body: { error: "the agent key is unknown, revoked or expired", code: "unauthorized" } }) });
+    expect(await revoked.run("whoami")).toBe(1);
+    expect(revoked.stderr()).toContain("revoked");
   });
 });
 

@@ -63,7 +63,7 @@ export const OTHER_ID = "1c2a4e5f-0b9d-4f3e-8a7b-9c0d1e2f3a4b";
 export const SIG = "ab".repeat(64);
 export const PUBKEY = `02${"cd".repeat(32)}`;
 
-export const agent = (identityIds: string[] | null = null) => ({ id: "a-1", name: "trading-bot", identity_ids: identityIds, permissions: ["sign", "read"] as ("sign" | "read")[], created_at: "t", expires_at: null, last_used_at: null, revoked_at: null });
+export const agent = (identityIds: string[] | null = null) => ({ id: "a-1", name: "trading-bot", identity_ids: identityIds, permissions: ["sign", "read"] as ("sign" | "read")[], created_at: "t", expires_at: null, last_used_at: null, revoked_at: null, created_via: "agent_signin" as const });
 
 export const identity = (id = ID) => ({ id, user_id: "u", alg: "secp256k1", public_key: PUBKEY, status: "active", created_at: "t", address: "bc1pxyz" });
 

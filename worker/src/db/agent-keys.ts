@@ -13,6 +13,7 @@ export function toAgent(row: AgentKeysTable): Agent {
     expires_at: row.expires_ms === null ? null : new Date(row.expires_ms).toISOString(),
     last_used_at: row.last_used_ms === null ? null : new Date(row.last_used_ms).toISOString(),
     revoked_at: row.revoked_at,
+    created_via: row.created_via,
   };
 }
 

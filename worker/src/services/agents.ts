@@ -1,5 +1,5 @@
 import { AGENT_KEY_PREFIX, AGENT_PERMISSIONS, type Agent, type AgentKeyIssued, type AgentPermission } from "@clw/shared";
-import { findLiveAgentKey, insertAgentKeyQuery, listAgentKeys, revokeAgentKeyQuery, toAgent, touchAgentKey } from "../db/agent-keys.js";
+import { findAgentKey, findLiveAgentKey, insertAgentKeyQuery, listAgentKeys, revokeAgentKeyQuery, toAgent, touchAgentKey } from "../db/agent-keys.js";
 import { insertWhere, previousStatementChanged, runBatch, type Statement } from "../db/client.js";
 import { listActiveIdentities } from "../db/identities.js";
 import type { AgentKeysTable } from "../db/schema.js";
@@ -117,6 +117,16 @@ export async function issueAgentKey(deps: Deps, grant: AgentGrant, source: Sourc
   if (also.length > 0 && !results[0]?.length) return null;
   logAudit(event, now);
   return { agent_key: key, agent };
+}
+
+/**
+ * The agent key asking, as its owner sees it (name, scope, permissions, expiry).
+ * @throws AppError 403 `forbidden` for an owner's session: it is not an agent key.
+ */
+export async function describeCredentialAgent(deps: Deps, auth: AuthContext): Promise<Agent> {
+  const row = auth.agent ? await findAgentKey(deps.dbh.db, auth.agent.id) : undefined;
+  if (!row) throw new AppError(403, "forbidden", "this is not an agent key: an owner's session has no agent to describe");
+  return toAgent(row);
 }
 
 export async function listAgents(deps: Deps, userId: string): Promise<Agent[]> {

@@ -108,6 +108,7 @@ function toState(deps: Deps, row: OwnerActionsTable): OwnerActionState {
     created_at: row.created_at,
     expires_at: expiresAt(row),
     decided_via: row.decided_via,
+    requested_by: row.requested_by,
   };
 }
 
