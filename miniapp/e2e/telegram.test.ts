@@ -94,6 +94,8 @@ describe("the Mini App inside (mocked) Telegram", () => {
 
     // Once that session is gone (here: signed out), the launch's init data cannot sign in again.
     await t.page.getByRole("button", { name: "Sign out" }).click();
+    // Reload only once the sign-out has finished: reloading mid-request would keep the session.
+    await expect.poll(() => t.page.evaluate(() => sessionStorage.getItem("clw.session"))).toBeNull();
     await t.page.reload();
     await t.page.getByText("This launch already signed in once").waitFor();
     await t.page.getByRole("button", { name: "Close the Mini App" }).waitFor();
