@@ -1,7 +1,7 @@
 import type { Payment, TransactionSummary } from "@clw/shared";
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { amount, escape, shortId, transactionLines, when } from "./texts.js";
+import { amount, escape, MAX_OUTPUTS_IN_MESSAGE, shortId, transactionLines, when } from "./texts.js";
 
 /** A request waiting for the owner, as the chat message shows it. */
 export interface ApprovalRequest {
@@ -16,8 +16,15 @@ export interface ApprovalRequest {
   expiresAt: string;
 }
 
+/** Whether the chat message can list every output: only then does it offer Approve. */
+const listsEverything = (request: ApprovalRequest) => (request.transaction?.outputs.length ?? 0) <= MAX_OUTPUTS_IN_MESSAGE;
+
 function describe(request: ApprovalRequest): string[] {
-  if (request.transaction) return ["<b>Transaction to sign</b>", ...transactionLines(request.transaction)];
+  if (request.transaction) {
+    const lines = ["<b>Transaction to sign</b>", ...transactionLines(request.transaction, MAX_OUTPUTS_IN_MESSAGE)];
+    if (!listsEverything(request)) lines.push("⚠️ Too many outputs to list here: tap 🔎 Review to see every one, and approve or deny there.");
+    return lines;
+  }
   const lines = ["<b>Signing request</b>", "⚠️ This signs a raw digest: its content cannot be checked."];
   if (request.payment) {
     lines.push(
@@ -30,7 +37,11 @@ function describe(request: ApprovalRequest): string[] {
   return lines;
 }
 
-/** The chat message for a pending request: the facts, then Approve / Deny / Review. */
+/**
+ * The chat message for a pending request: the facts, then Approve / Deny / Review. A transaction
+ * with more outputs than the message lists gets no Approve button: the owner approves what they
+ * saw, so in the Mini App, which lists them all.
+ */
 export function approvalRequestMessage(request: ApprovalRequest, reviewUrl: string): { text: string; reply_markup: InlineKeyboardMarkup } {
   const lines = [
     ...describe(request),
@@ -39,11 +50,9 @@ export function approvalRequestMessage(request: ApprovalRequest, reviewUrl: stri
     `Asked by: ${escape(request.requestedBy ?? "an API session")}`,
     `Expires: ${when(request.expiresAt)}`,
   ];
-  const keyboard = new InlineKeyboard()
-    .text("✅ Approve", `intent:approve:${request.id}`)
-    .text("🚫 Deny", `intent:deny:${request.id}`)
-    .row()
-    .url("🔎 Review", reviewUrl);
+  const keyboard = new InlineKeyboard();
+  if (listsEverything(request)) keyboard.text("✅ Approve", `intent:approve:${request.id}`);
+  keyboard.text("🚫 Deny", `intent:deny:${request.id}`).row().url("🔎 Review", reviewUrl);
   return { text: lines.join("\n"), reply_markup: keyboard };
 }
 

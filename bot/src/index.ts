@@ -27,10 +27,22 @@ export * from "./owner-actions.js";
  * is logged and answered with an apology without taking the webhook down.
  */
 export function createBot(deps: BotDeps): Bot<BotContext> {
-  const bot = new Bot<BotContext>(deps.token, { botInfo: deps.botInfo, client: { apiRoot: deps.apiRoot } });
+  // Set by `finalReply` for the one sendMessage that follows; used by a webhook, once.
+  let answerInWebhook = false;
+  const canUseWebhookReply = (method: string) => {
+    const use = answerInWebhook && method === "sendMessage";
+    answerInWebhook = false;
+    return use;
+  };
+  const bot = new Bot<BotContext>(deps.token, { botInfo: deps.botInfo, client: { apiRoot: deps.apiRoot, canUseWebhookReply } });
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error));
 
   bot.use(async (ctx, next) => {
+    answerInWebhook = false;
+    ctx.finalReply = async (text, options) => {
+      answerInWebhook = true;
+      await ctx.reply(text, options);
+    };
     if (!(await deps.services.beginUpdate(ctx.update.update_id, ctx.chatId))) return;
     if (ctx.chat && ctx.chat.type !== "private") return;
     if (!ctx.from) return;

@@ -1,6 +1,6 @@
 import type { Identity } from "@clw/shared";
 import { InlineKeyboard } from "grammy";
-import { shortId } from "./texts.js";
+import { firstListed, shortId } from "./texts.js";
 
 /** Callback data, one place: `<feature>:<action>[:<id>]` (≤ 64 bytes). */
 export const CB = {
@@ -25,7 +25,7 @@ export const openAppKeyboard = (url: string) => new InlineKeyboard().webApp("Ope
 
 export const identityActions = (identities: Identity[]) => {
   const keyboard = new InlineKeyboard();
-  for (const identity of identities) {
+  for (const identity of firstListed(identities).shown) {
     keyboard.text(`✍️ Sign with ${shortId(identity.id)}`, CB.startSign(identity.id)).text("🗑 Destroy", CB.pickToDestroy(identity.id)).row();
   }
   return keyboard;
@@ -33,7 +33,7 @@ export const identityActions = (identities: Identity[]) => {
 
 export const pickKeyboard = (identities: Identity[], data: (id: string) => string, cancel: string) => {
   const keyboard = new InlineKeyboard();
-  for (const identity of identities) keyboard.text(shortId(identity.id), data(identity.id)).row();
+  for (const identity of firstListed(identities).shown) keyboard.text(shortId(identity.id), data(identity.id)).row();
   return keyboard.text("Cancel", cancel);
 };
 

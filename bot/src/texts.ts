@@ -3,6 +3,15 @@ import type { AgentRequestView, SignInProblem, SignInRequest } from "./deps.js";
 
 /** Everything the bot says, in one place. HTML parse mode. */
 
+/**
+ * Telegram refuses a message over 4,096 characters and keyboards of many buttons: lists show at
+ * most this many items (the newest), and say how many more the Mini App lists.
+ */
+export const MAX_LISTED = 20;
+/** The items a list shows, and how many it leaves to the Mini App. */
+export const firstListed = <T>(items: readonly T[], max = MAX_LISTED) => ({ shown: items.slice(0, max), more: Math.max(0, items.length - max) });
+const moreInMiniApp = (more: number, what: string) => (more > 0 ? `\n…and ${more} more ${what}: the Mini App lists them all.` : "");
+
 /** Text made safe for Telegram's HTML parse mode. */
 export const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 /** "2026-11-28 22:10 UTC". */
@@ -11,20 +20,40 @@ export const shortId = (id: string) => id.slice(0, 8);
 /** "<b>1,500 sats</b> (0.000015 BTC)". */
 export const amount = (sats: number) => `<b>${formatSats(sats)}</b> (${formatBtc(sats)})`;
 
-/** The decoded transaction, output by output: what the owner approves is what is signed. */
-export function transactionLines(tx: TransactionSummary): string[] {
-  const outputs = tx.outputs.map((o) => {
+/** How many outputs one chat message lists (a line is at most about 150 characters). */
+export const MAX_OUTPUTS_IN_MESSAGE = 20;
+
+/**
+ * The decoded transaction, output by output: what the owner approves is what is signed. With
+ * `maxOutputs`, the outputs after it are summed up in one line instead of listed.
+ */
+export function transactionLines(tx: TransactionSummary, maxOutputs = Infinity): string[] {
+  const outputLine = (o: TransactionSummary["outputs"][number]) => {
     const to = o.address === null ? `a script without an address (<code>${escape((o.script ?? "").slice(0, 40))}</code>)` : `<code>${escape(o.address)}</code>`;
     return `• ${amount(o.amount_sats)} → ${to}${o.mine ? " (change, back to this key)" : ""}`;
-  });
+  };
+  const listed = tx.outputs.slice(0, maxOutputs);
+  const rest = tx.outputs.slice(listed.length);
   return [
     `Network: ${tx.network}`,
-    "Outputs:",
-    ...outputs,
+    `Outputs${rest.length > 0 ? ` (${tx.outputs.length})` : ""}:`,
+    ...listed.map(outputLine),
+    ...(rest.length > 0 ? [`• …and ${rest.length} more, ${amount(rest.reduce((sum, o) => sum + o.amount_sats, 0))} in all, not listed here`] : []),
     `Fee: ${formatSats(tx.fee_sats)} (about ${tx.fee_rate_sat_vb} sat/vB)`,
     `Leaving this key: ${amount(tx.spend_sats)}`,
     `Transaction id: <code>${tx.txid}</code>`,
   ];
+}
+
+/** Lines packed into as few messages as fit under Telegram's limit (4,096 characters). */
+export function packLines(lines: readonly string[], limit = 3500): string[] {
+  const messages: string[] = [];
+  for (const line of lines) {
+    const last = messages.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= limit) messages[messages.length - 1] = `${last}\n${line}`;
+    else messages.push(line);
+  }
+  return messages;
 }
 const shortKey = (publicKey: string) => `${publicKey.slice(0, 10)}…${publicKey.slice(-6)}`;
 
@@ -75,12 +104,24 @@ export const notYourButton = "This button is not for you.";
 export const noIdentities = "You have no keys yet. Create one with /new.";
 const identityLine = (identity: Identity) =>
   `• <code>${shortId(identity.id)}</code> ${shortKey(identity.public_key)} (created ${identity.created_at.slice(0, 10)})`;
-export const identityList = (identities: Identity[]) => `<b>Your keys</b>\n${identities.map(identityLine).join("\n")}`;
+export const identityList = (identities: Identity[]) => {
+  const { shown, more } = firstListed(identities);
+  return `<b>Your keys</b>\n${shown.map(identityLine).join("\n")}${moreInMiniApp(more, "keys")}`;
+};
+/** A question over a key picker, which offers the newest keys only. */
+export const pickQuestion = (question: string, identities: Identity[]) => `${question}${moreInMiniApp(firstListed(identities).more, "keys")}`;
 export const identityCreated = (identity: Identity) =>
   `🔑 New key <code>${shortId(identity.id)}</code> created inside the enclave.\nPublic key:\n<code>${identity.public_key}</code>\n\nAgents can sign with it right away. Want to approve each payment yourself?`;
 
 const sats = (value: number | null) => (value === null ? "no limit" : `${value.toLocaleString("en-US")} sats`);
 const RAW_WORDS = { allow: "signed without asking", approval: "need your approval", deny: "refused" } as const;
+/** The allowlist, its first ten addresses listed (fifty would not fit in one message). */
+const destinationsText = (allowed: string[] | null) => {
+  if (allowed === null) return "any";
+  if (allowed.length === 0) return "none";
+  const { shown, more } = firstListed(allowed, MAX_LISTED / 2);
+  return `${shown.map((d) => `<code>${escape(d)}</code>`).join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+};
 export const policyText = (identityId: string, policy: Policy) =>
   [
     `<b>Policy of key <code>${shortId(identityId)}</code></b>`,
@@ -88,7 +129,7 @@ export const policyText = (identityId: string, policy: Policy) =>
     `Auto-approve transactions spending up to: ${policy.auto_approve_max_sats === null ? "none" : sats(policy.auto_approve_max_sats)}`,
     `Daily limit: ${sats(policy.daily_limit_sats)}`,
     `Fee cap: ${sats(policy.max_fee_sats)}`,
-    `Destinations: ${policy.allowed_destinations === null ? "any" : policy.allowed_destinations.map((d) => `<code>${escape(d)}</code>`).join(", ") || "none"}`,
+    `Destinations: ${destinationsText(policy.allowed_destinations)}`,
     `Raw digests: ${RAW_WORDS[policy.raw_digests]}`,
     ...(policy.allow_unsafe_sighash ? ["Unsafe sighash types (NONE, SINGLE, ANYONECANPAY): allowed"] : []),
     "",
@@ -108,8 +149,9 @@ export const badDigest = (text: string) =>
 export const confirmSign = (identityId: string, digest: string) =>
   `Sign this digest with key <code>${shortId(identityId)}</code>?\n<code>${digest}</code>`;
 export const signed = (signature: string) => `✍️ BIP-340 signature:\n<code>${signature}</code>`;
-export const confirmPsbt = (identityId: string, tx: TransactionSummary) =>
-  [`Sign this transaction with key <code>${shortId(identityId)}</code>?`, ...transactionLines(tx)].join("\n");
+/** The transaction to confirm, every output listed, in as many messages as it takes; the question is last. */
+export const confirmPsbt = (identityId: string, tx: TransactionSummary): string[] =>
+  packLines([...transactionLines(tx), `Sign this transaction with key <code>${shortId(identityId)}</code>?`]);
 /** The signed PSBT (and the raw transaction when it is complete), in messages under Telegram's limit. */
 export const signedPsbt = (signed: SignedPsbt): string[] => {
   const parts = [`✍️ Signed input${signed.signed_inputs.length === 1 ? "" : "s"} ${signed.signed_inputs.join(", ")}. The PSBT:`, ...chunks(signed.psbt)];
@@ -136,7 +178,10 @@ export const noSessions = "You are not signed in anywhere else.";
 const VIA_WORDS = { link: "signed in with a link you approved", miniapp: "the Mini App", test: "test mode" } as const;
 const sessionLine = (s: SessionInfo) =>
   `• <code>${s.id}</code> ${VIA_WORDS[s.via]}${s.client_label ? `, which called itself “${escape(s.client_label)}”` : ""} (since ${when(s.created_at)}, until ${when(s.expires_at)})`;
-export const sessionList = (sessions: SessionInfo[]) => `<b>Where you are signed in</b>\n${sessions.map(sessionLine).join("\n")}`;
+export const sessionList = (sessions: SessionInfo[]) => {
+  const { shown, more } = firstListed(sessions, MAX_LISTED / 2);
+  return `<b>Where you are signed in</b>\n${shown.map(sessionLine).join("\n")}${moreInMiniApp(more, "sessions")}`;
+};
 export const sessionsRevoked = (count: number) => `🚪 Signed out everywhere: ${count} session${count === 1 ? "" : "s"} ended. Agents and apps must sign in again.`;
 
 export const activity = (events: AuditEvent[]) =>
@@ -178,7 +223,10 @@ export const agentNotYours = "Only keys you own can be given to an agent. Nothin
 export const noAgents = "No agent has a key. An agent asks for one with `clw login`, or create one here with /agents new <name>.";
 const agentLine = (a: Agent) =>
   `• <b>${escape(a.name)}</b> <code>${a.id.slice(0, 8)}</code>: ${a.permissions.join(" + ")} on ${a.identity_ids === null ? "all keys" : `${a.identity_ids.length} key(s)`}, last used ${a.last_used_at ? when(a.last_used_at) : "never"}${a.revoked_at ? " — revoked" : a.expires_at && Date.parse(a.expires_at) <= Date.now() ? " — expired" : ""}`;
-export const agentList = (agents: Agent[]) => `<b>Your agents' keys</b>\n${agents.map(agentLine).join("\n")}`;
+export const agentList = (agents: Agent[]) => {
+  const { shown, more } = firstListed(agents, MAX_LISTED / 2);
+  return `<b>Your agents' keys</b>\n${shown.map(agentLine).join("\n")}${moreInMiniApp(more, "agent keys")}`;
+};
 export const agentRevoked = (agent: Agent) => `🔒 Revoked the key of “${escape(agent.name)}”. Its next request is refused.`;
 export const agentCreated = (issued: AgentKeyIssued) =>
   `🔑 New key for “${escape(issued.agent.name)}” (all your keys, sign + read). It is shown only this once: copy it into the agent (CLW_AGENT_KEY), then delete this message.\n<code>${issued.agent_key}</code>`;

@@ -2,6 +2,7 @@ import type { Identity } from "@clw/shared";
 import type { Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { botInfoFromConfig, createBot, type BotServices } from "../src/index.js";
+import { confirmPsbt, policyText } from "../src/texts.js";
 
 const TOKEN = "42:unit-test-token";
 const OWNER = 7001;
@@ -125,5 +126,27 @@ describe("the bot library", () => {
   it("derives its identity from the token, without asking Telegram", () => {
     expect(botInfoFromConfig("123:abc", "clw_bot")).toMatchObject({ id: 123, username: "clw_bot", is_bot: true });
     expect(() => botInfoFromConfig("abc", "clw_bot")).toThrow(/numeric id/);
+  });
+});
+
+describe("messages at the contract's edges stay within Telegram's 4,096 characters", () => {
+  const ADDRESS = "bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297";
+  const visible = (html: string) => html.replace(/<[^>]*>/g, "").replace(/&(lt|gt|amp);/g, "_").length;
+
+  it("a transaction with 250 outputs is listed in full, over several messages, the question last", () => {
+    const outputs = Array.from({ length: 250 }, (_, index) => ({ index, address: ADDRESS, amount_sats: 2_100_000_000_000_000, mine: false }));
+    const tx = { txid: "ab".repeat(32), network: "mainnet", inputs: [], outputs, fee_sats: 1000, fee_rate_sat_vb: 2, spend_sats: 1, vsize: 500 } as never;
+    const messages = confirmPsbt(identity.id, tx);
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) expect(visible(message)).toBeLessThanOrEqual(4096);
+    expect(messages.join("\n").match(new RegExp(ADDRESS, "g"))).toHaveLength(250);
+    expect(messages.at(-1)).toContain("Sign this transaction with key");
+  });
+
+  it("a policy with the longest allowlist the contract allows", () => {
+    const policy = { require_approval: true, auto_approve_max_sats: 1, daily_limit_sats: 1, allowed_destinations: Array(50).fill(ADDRESS), max_fee_sats: 1, raw_digests: "deny", allow_unsafe_sighash: true } as const;
+    const message = policyText(identity.id, { ...policy, allowed_destinations: [...policy.allowed_destinations] });
+    expect(visible(message)).toBeLessThanOrEqual(4096);
+    expect(message).toContain("and 40 more");
   });
 });

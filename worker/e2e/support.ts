@@ -3,7 +3,7 @@ import { ClwApiError, createClient, digestHash, TICKET_AUDIENCE, TICKET_TYP, TOK
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, expect } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
-import { callbackUpdate, textUpdate, type Update } from "../stack/telegram-updates.js";
+import { callbackUpdate, performWebhookAnswer, textUpdate, type Update } from "../stack/telegram-updates.js";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../stack/local-stack.js";
 
 /**
@@ -120,6 +120,9 @@ export interface BotStack {
  * secret set, over any other `vars`) in `beforeAll`, and stops both in `afterAll`.
  * @returns a getter for both; it throws if called before `beforeAll` ran.
  */
+/** The local Bot API of each running bot stack, by the stack's API URL. */
+const botApiRoots = new Map<string, string>();
+
 export function useBotStack(options: LocalStackOptions = {}): () => BotStack {
   let running: BotStack | undefined;
   beforeAll(async () => {
@@ -129,8 +132,10 @@ export function useBotStack(options: LocalStackOptions = {}): () => BotStack {
       await telegram.close();
       throw error;
     }) };
+    botApiRoots.set(running.stack.apiUrl, telegram.apiRoot);
   });
   afterAll(async () => {
+    if (running) botApiRoots.delete(running.stack.apiUrl);
     await running?.stack.stop();
     await running?.telegram.close();
   });
@@ -140,11 +145,18 @@ export function useBotStack(options: LocalStackOptions = {}): () => BotStack {
   };
 }
 
-/** POSTs a Telegram update to the stack's webhook, with the secret header unless `secret` is null. */
-export function postUpdate(apiUrl: string, update: Update, secret: string | null = WEBHOOK_SECRET): Promise<Response> {
+/**
+ * POSTs a Telegram update to the stack's webhook, with the secret header unless `secret` is null,
+ * and carries out the webhook's answer (a Bot API call in the body) as Telegram would.
+ */
+export async function postUpdate(apiUrl: string, update: Update, secret: string | null = WEBHOOK_SECRET): Promise<Response> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (secret) headers["x-telegram-bot-api-secret-token"] = secret;
-  return fetch(`${apiUrl}/telegram-webhook`, { method: "POST", headers, body: JSON.stringify(update) });
+  const res = await fetch(`${apiUrl}/telegram-webhook`, { method: "POST", headers, body: JSON.stringify(update) });
+  const answer = await res.text();
+  const apiRoot = botApiRoots.get(apiUrl);
+  if (res.status === 200 && apiRoot) await performWebhookAnswer(answer, apiRoot, BOT_TOKEN);
+  return new Response(answer, { status: res.status, headers: res.headers });
 }
 
 type Keyboard = { inline_keyboard?: { callback_data?: string }[][] };

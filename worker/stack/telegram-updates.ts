@@ -51,3 +51,15 @@ export function messageUpdate(userId: number, content: Record<string, unknown>, 
     [kind]: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: chat(userId), from: from(userId), ...content },
   };
 }
+
+/**
+ * What Telegram does with the webhook's answer: a JSON body with a `method` is a Bot API call it
+ * makes for the bot (what fails there, the bot never hears of). Carries it out against the Bot
+ * API at `apiRoot` (a local one); an empty answer does nothing.
+ */
+export async function performWebhookAnswer(answer: string, apiRoot: string, token: string): Promise<void> {
+  if (!answer.trim()) return;
+  const { method, ...payload } = JSON.parse(answer) as Record<string, unknown>;
+  if (typeof method !== "string") return;
+  await fetch(`${apiRoot}/bot${token}/${method}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) }).then((r) => r.arrayBuffer());
+}

@@ -1,8 +1,11 @@
 import { env } from "cloudflare:test";
 import { verifySchnorr } from "@clw/shared";
 import { describe, expect, it } from "vitest";
-import { call, freshTelegramId, randomDigest } from "./helpers.js";
-import { TEST_WEBHOOK_SECRET, buttonsIn, callbackUpdate, callsFor, converse, deliver, messageUpdate, saidIn, textUpdate } from "./telegram.js";
+import { call, freshTelegramId, randomDigest, signIn } from "./helpers.js";
+import { base64, hex } from "@scure/base";
+import { Transaction } from "@scure/btc-signer";
+import { taprootOutputKey } from "@clw/shared";
+import { TEST_WEBHOOK_SECRET, botEnv, buttonsIn, callbackUpdate, callsFor, converse, deliver, messageUpdate, refusedCalls, saidIn, textUpdate } from "./telegram.js";
 
 const apiRoot = () => env.TEST_TELEGRAM_API_ROOT;
 
@@ -149,5 +152,57 @@ describe("commands", () => {
     const calls = (await callsFor(apiRoot(), user)).slice(before);
     expect(texts(calls)[0]).toContain("signer is unavailable");
     expect(await identitiesOf(user)).toEqual([]);
+  });
+});
+
+describe("what Telegram accepts, at the contract's edges", () => {
+  it("/identities answers in the webhook's own response, which Telegram sends", async () => {
+    const user = freshTelegramId();
+    await converse(user, textUpdate(user, "/new"));
+    const answer = await call("POST", "/telegram-webhook", { raw: JSON.stringify(textUpdate(user, "/identities")), headers: { "x-telegram-bot-api-secret-token": TEST_WEBHOOK_SECRET }, env: botEnv() });
+    expect(answer.body).toMatchObject({ method: "sendMessage", chat_id: user, parse_mode: "HTML" });
+    expect(answer.body.text).toContain("Your keys");
+    // A command that sends more than one message, or needs the sent message, goes through the Bot API.
+    const created = await call("POST", "/telegram-webhook", { raw: JSON.stringify(textUpdate(user, "/new")), headers: { "x-telegram-bot-api-secret-token": TEST_WEBHOOK_SECRET }, env: botEnv() });
+    expect(created.body).toBeNull();
+  });
+
+  it("an owner at the key cap gets lists and pickers Telegram accepts, the newest keys first", async () => {
+    const user = freshTelegramId();
+    const { token } = await signIn(user);
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const created = await call("POST", "/v1/identities", { token, env: { RATE_LIMIT_PER_USER: "1000" } });
+      expect(created.status).toBe(201);
+      ids.push(created.body.id);
+    }
+    const before = (await refusedCalls(apiRoot())).length;
+    const listed = await converse(user, textUpdate(user, "/identities"));
+    expect(texts(listed)).toHaveLength(1);
+    expect(texts(listed)[0]).toContain("…and 80 more keys: the Mini App lists them all.");
+    expect(texts(listed)[0]).toContain(ids[99]!.slice(0, 8));
+    expect(buttons(listed)).toHaveLength(40);
+    const pickers = await converse(user, textUpdate(user, "/destroy"), textUpdate(user, "/cancel"), textUpdate(user, "/sign"));
+    expect(texts(pickers).filter((text) => text.includes("80 more keys"))).toHaveLength(2);
+    expect((await refusedCalls(apiRoot())).slice(before)).toEqual([]);
+  });
+
+  it("a transaction with 100 outputs reaches the owner; without every output listed, the chat offers no Approve", async () => {
+    const user = freshTelegramId();
+    const { token } = await signIn(user);
+    const identity = (await call("POST", "/v1/identities", { token })).body;
+    await call("PUT", `/v1/identities/${identity.id}/policy`, { token, body: { require_approval: true, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null }, env: botEnv() });
+    const script = hex.decode(`5120${taprootOutputKey(identity.public_key.slice(2))}`);
+    const tx = new Transaction();
+    tx.addInput({ txid: crypto.getRandomValues(new Uint8Array(32)), index: 0, witnessUtxo: { amount: 10_000_000n, script } });
+    for (let i = 0; i < 100; i++) tx.addOutputAddress("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", 50_000n);
+    const before = (await refusedCalls(apiRoot())).length;
+    const pending = await call("POST", `/v1/identities/${identity.id}/sign-intent`, { token, body: { psbt: base64.encode(tx.toPSBT(0)) }, env: botEnv() });
+    expect(pending.status).toBe(202);
+    const prompt = (await callsFor(apiRoot(), user)).find((c) => String(c.payload.text).includes("Transaction to sign"))!;
+    expect(String(prompt.payload.text)).toContain("…and 80 more");
+    expect(String(prompt.payload.text)).toContain("tap 🔎 Review to see every one");
+    expect(buttons([prompt]).map((b) => b.text)).toEqual(["🚫 Deny", "🔎 Review"]);
+    expect((await refusedCalls(apiRoot())).slice(before)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import type { Env } from "../src/env.js";
-import type { Update } from "../stack/telegram-updates.js";
+import { performWebhookAnswer, type Update } from "../stack/telegram-updates.js";
 import { call, type Answer } from "./helpers.js";
 
 export { callbackUpdate, messageUpdate, textUpdate, type Update } from "../stack/telegram-updates.js";
@@ -31,12 +31,23 @@ export async function callsFor(apiRoot: string, chatId: number): Promise<BotApiC
   return all.filter((c) => Number(c.payload.chat_id) === chatId || String(c.payload.callback_query_id ?? "").startsWith(`cb-${chatId}-`));
 }
 
-/** POSTs an update to the webhook as Telegram would (with the secret header unless `secret` is null). */
-export function deliver(update: Update, options: { secret?: string | null; env?: Partial<Env> } = {}): Promise<Answer> {
+/**
+ * POSTs an update to the webhook as Telegram would (with the secret header unless `secret` is
+ * null), and carries out the webhook's answer, if it holds a Bot API call, as Telegram would.
+ */
+export async function deliver(update: Update, options: { secret?: string | null; env?: Partial<Env> } = {}): Promise<Answer> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   const secret = options.secret === undefined ? TEST_WEBHOOK_SECRET : options.secret;
   if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
-  return call("POST", "/telegram-webhook", { raw: JSON.stringify(update), headers, env: botEnv(options.env) });
+  const bot = botEnv(options.env);
+  const answer = await call("POST", "/telegram-webhook", { raw: JSON.stringify(update), headers, env: bot });
+  if (answer.status === 200 && answer.body) await performWebhookAnswer(JSON.stringify(answer.body), bot.TELEGRAM_API_ROOT!, bot.TELEGRAM_BOT_TOKEN!);
+  return answer;
+}
+
+/** The Bot API calls the local Bot API refused, as Telegram would have (a message too long, say). */
+export async function refusedCalls(apiRoot: string): Promise<(BotApiCall & { description: string })[]> {
+  return (await (await fetch(`${apiRoot}/__refused`)).json()) as (BotApiCall & { description: string })[];
 }
 
 /** Delivers the updates in order (each must be accepted) and returns what the bot sent to this chat because of them. */

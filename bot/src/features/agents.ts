@@ -26,8 +26,8 @@ export function agentsFeature(deps: BotDeps) {
     const agents = (await services.listAgents(user)).filter((a) => a.revoked_at === null);
     if (agents.length === 0) return void (await ctx.reply(t.noAgents));
     const keyboard = new InlineKeyboard();
-    for (const agent of agents) keyboard.text(`🔒 Revoke ${agent.name.slice(0, 24)}`, `agent:revoke:${agent.id}`).row();
-    await ctx.reply(t.agentList(agents), { parse_mode: "HTML", reply_markup: keyboard });
+    for (const agent of t.firstListed(agents, t.MAX_LISTED / 2).shown) keyboard.text(`🔒 Revoke ${agent.name.slice(0, 24)}`, `agent:revoke:${agent.id}`).row();
+    await ctx.finalReply(t.agentList(agents), { parse_mode: "HTML", reply_markup: keyboard });
   });
 
   composer.callbackQuery(new RegExp(`^agent:revoke:(${UUID})$`), async (ctx) => {

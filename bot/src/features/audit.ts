@@ -9,7 +9,7 @@ export function auditFeature(deps: BotDeps) {
   composer.command("audit", async (ctx) => {
     const user = await deps.services.ensureUser(ctx.from!.id);
     const events = await deps.services.recentAudit(user, 10);
-    await ctx.reply(events.length ? t.activity(events) : t.noActivity, { parse_mode: "HTML" });
+    await ctx.finalReply(events.length ? t.activity(events) : t.noActivity, { parse_mode: "HTML" });
   });
   return composer;
 }

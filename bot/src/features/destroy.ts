@@ -18,7 +18,7 @@ export function destroyFeature(deps: BotDeps) {
 
   composer.command("destroy", async (ctx) => {
     const owner = await ownerKeys(services, ctx);
-    if (owner) await ctx.reply(t.pickToDestroy, { reply_markup: pickKeyboard(owner.identities, CB.pickToDestroy, CB.keep) });
+    if (owner) await ctx.reply(t.pickQuestion(t.pickToDestroy, owner.identities), { reply_markup: pickKeyboard(owner.identities, CB.pickToDestroy, CB.keep) });
   });
 
   composer.callbackQuery(new RegExp(`^destroy:pick:(${UUID})$`), async (ctx) => {

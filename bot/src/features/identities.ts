@@ -13,7 +13,7 @@ export function identitiesFeature(deps: BotDeps) {
 
   composer.command("identities", async (ctx) => {
     const owner = await ownerKeys(services, ctx);
-    if (owner) await ctx.reply(t.identityList(owner.identities), { parse_mode: "HTML", reply_markup: identityActions(owner.identities) });
+    if (owner) await ctx.finalReply(t.identityList(owner.identities), { parse_mode: "HTML", reply_markup: identityActions(owner.identities) });
   });
 
   composer.command("new", async (ctx) => {

@@ -14,7 +14,7 @@ export function sessionsFeature(deps: BotDeps) {
     const user = await services.ensureUser(ctx.from!.id);
     const sessions = await services.listSessions(user);
     if (sessions.length === 0) return void (await ctx.reply(t.noSessions));
-    await ctx.reply(t.sessionList(sessions), { parse_mode: "HTML", reply_markup: new InlineKeyboard().text("🚪 Sign out everywhere", REVOKE_ALL) });
+    await ctx.finalReply(t.sessionList(sessions), { parse_mode: "HTML", reply_markup: new InlineKeyboard().text("🚪 Sign out everywhere", REVOKE_ALL) });
   });
 
   composer.callbackQuery(REVOKE_ALL, async (ctx) => {

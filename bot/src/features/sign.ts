@@ -25,7 +25,7 @@ function signConversation(services: BotServices) {
 
     let identityId = identities.find((i) => i.id === presetIdentityId)?.id ?? (identities.length === 1 ? identities[0]!.id : undefined);
     if (!identityId) {
-      await ctx.reply(t.pickToSign, { reply_markup: pickKeyboard(identities, CB.pickToSign, CB.cancelSign) });
+      await ctx.reply(t.pickQuestion(t.pickToSign, identities), { reply_markup: pickKeyboard(identities, CB.pickToSign, CB.cancelSign) });
       const picked = await conversation.waitForCallbackQuery(PICK, { otherwise: (c) => c.reply(t.useButtons) });
       await picked.answerCallbackQuery();
       if (picked.callbackQuery.data === CB.cancelSign) return void (await picked.editMessageText(t.cancelled));
@@ -36,8 +36,8 @@ function signConversation(services: BotServices) {
     await ctx.reply(t.askDigest(identityId), { parse_mode: "HTML" });
     const subject = await waitForSubject(conversation, (psbt) => services.describePsbt(user, chosen, psbt));
 
-    const question = subject.kind === "digest" ? t.confirmSign(identityId, subject.digest) : t.confirmPsbt(identityId, subject.summary);
-    await ctx.reply(question, { parse_mode: "HTML", reply_markup: confirmSignKeyboard });
+    const messages = subject.kind === "digest" ? [t.confirmSign(identityId, subject.digest)] : t.confirmPsbt(identityId, subject.summary);
+    for (const [i, text] of messages.entries()) await ctx.reply(text, { parse_mode: "HTML", ...(i === messages.length - 1 ? { reply_markup: confirmSignKeyboard } : {}) });
     const decision = await conversation.waitForCallbackQuery([CB.confirmSign, CB.cancelSign], { otherwise: (c) => c.reply(t.useButtons) });
     await decision.answerCallbackQuery();
     if (decision.callbackQuery.data === CB.cancelSign) return void (await decision.editMessageText(t.cancelled));

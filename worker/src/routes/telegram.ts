@@ -8,6 +8,9 @@ import { createBotServices, createConversationStorage } from "../services/bot-se
 /**
  * `POST /telegram-webhook`: Telegram's updates for the bot. Only requests that carry the
  * webhook's secret token get in (grammY compares it in constant time and answers 401 otherwise).
+ * A handler's `finalReply` goes back as this response's body, which Telegram sends as the
+ * message. grammY's "cloudflare-mod" adapter on the raw request: its "hono" adapter (1.46.0)
+ * JSON-encodes that body a second time, and Telegram would drop the message.
  */
 export const telegramRoutes = new Hono<AppEnv>().post("/telegram-webhook", async (c) => {
   const deps = c.get("deps");
@@ -24,5 +27,5 @@ export const telegramRoutes = new Hono<AppEnv>().post("/telegram-webhook", async
     services: createBotServices(deps, conversationStorage),
     conversationStorage,
   });
-  return webhookCallback(bot, "hono", { secretToken: webhookSecret })(c);
+  return webhookCallback(bot, "cloudflare-mod", { secretToken: webhookSecret })(c.req.raw);
 });

@@ -41,8 +41,10 @@ export function loosenings(current: Policy, next: Policy): string[] {
   }
   if (looserLimit(current.daily_limit_sats, next.daily_limit_sats)) found.push("a higher or no daily limit");
   if (looserLimit(current.max_fee_sats, next.max_fee_sats)) found.push("a higher or no fee cap");
-  if (current.allowed_destinations !== null && (next.allowed_destinations === null || next.allowed_destinations.some((d) => !current.allowed_destinations!.includes(d)))) {
-    found.push("a wider or no allowlist");
+  if (current.allowed_destinations !== null) {
+    const added = next.allowed_destinations?.filter((d) => !current.allowed_destinations!.includes(d)) ?? null;
+    if (added === null) found.push("no allowlist: any destination");
+    else if (added.length > 0) found.push(`the allowlist gains ${added.length === 1 ? "a destination" : `${added.length} destinations`}: ${added.slice(0, 5).join(", ")}${added.length > 5 ? ", …" : ""}`);
   }
   if (RAW_ORDER[next.raw_digests] > RAW_ORDER[current.raw_digests]) found.push(`raw digests: ${next.raw_digests}`);
   if (!current.allow_unsafe_sighash && next.allow_unsafe_sighash) found.push("unsafe sighash types allowed");
