@@ -103,6 +103,20 @@ describe("payments that need approval", () => {
     expect(actions).toEqual(expect.arrayContaining(["intent.create", "intent.approve", "identity.sign"]));
   });
 
+  it("approval follows the policy as it is now: a destination taken off the allowlist cannot be approved", async () => {
+    const o = await owner();
+    await setPolicy(o, { require_approval: true, allowed_destinations: [ALICE, BOB] });
+    const pending = await intent(o, { amount_sats: 1000, destination: BOB });
+    expect(pending.status).toBe(202);
+    expect((await setPolicy(o, { require_approval: true, allowed_destinations: [ALICE] })).status).toBe(200);
+    await press(o.telegramUserId, `intent:approve:${pending.body.id}`);
+    expect((await api("GET", `/v1/sign-intents/${pending.body.id}`, o.token)).body.status).toBe("pending_approval");
+    const edited = (await callsFor(env.TEST_TELEGRAM_API_ROOT, o.telegramUserId)).filter((c) => c.method === "editMessageText");
+    expect(edited.at(-1)?.payload.text).toContain("no longer on this key's allowlist");
+    const actions = (await api("GET", "/v1/audit", o.token)).body.items.map((e: { action: string }) => e.action);
+    expect(actions).not.toContain("intent.approve");
+  });
+
   it("deny leaves the agent without a ticket", async () => {
     const o = await owner();
     await setPolicy(o, { require_approval: true });
@@ -111,6 +125,11 @@ describe("payments that need approval", () => {
     const state = await api("GET", `/v1/sign-intents/${pending.body.id}`, o.token);
     expect(state.body).toMatchObject({ status: "denied", decided_via: "chat" });
     expect(state.body.ticket).toBeUndefined();
+    // A second press changes nothing and records nothing: one decision, one event.
+    await press(o.telegramUserId, `intent:approve:${pending.body.id}`);
+    expect((await api("GET", `/v1/sign-intents/${pending.body.id}`, o.token)).body.status).toBe("denied");
+    const actions = (await api("GET", "/v1/audit", o.token)).body.items.map((e: { action: string }) => e.action);
+    expect(actions.filter((a: string) => a.startsWith("intent."))).toEqual(["intent.deny", "intent.create"]);
   });
 
   it("the lying agent: a declared payment never auto-approves a raw digest, however small", async () => {
@@ -187,6 +206,8 @@ describe("the daily limit holds under concurrency", () => {
     await Promise.all([press(o.telegramUserId, `intent:approve:${first.body.id}`), press(o.telegramUserId, `intent:approve:${second.body.id}`)]);
     const states = await Promise.all([first, second].map((p) => api("GET", `/v1/sign-intents/${p.body.id}`, o.token)));
     expect(states.map((s) => s.body.status).sort()).toEqual(["approved", "pending_approval"]);
+    const actions = (await api("GET", "/v1/audit", o.token)).body.items.map((e: { action: string }) => e.action);
+    expect(actions.filter((a: string) => a === "intent.approve")).toHaveLength(1);
   });
 
   it("an approved amount is released when its ticket expires unused", async () => {
@@ -259,14 +280,27 @@ describe("agents that wait", () => {
   it("?wait=N holds the request open until the owner decides", async () => {
     const o = await owner();
     await setPolicy(o, { require_approval: true });
-    const pending = await intent(o, { amount_sats: 500, destination: ALICE });
+    const digest = randomDigest();
+    const pending = await intent(o, { amount_sats: 500, destination: ALICE }, digest);
     const started = Date.now();
     const waiting = api("GET", `/v1/sign-intents/${pending.body.id}?wait=10`, o.token);
     await new Promise((resolve) => setTimeout(resolve, 1200));
     await press(o.telegramUserId, `intent:approve:${pending.body.id}`);
     const res = await waiting;
-    expect(res.body.status).toBe("approved");
+    expect(res.body).toMatchObject({ status: "approved", ticket: expect.any(String) });
     expect(Date.now() - started).toBeLessThan(5000);
+    // The ticket the waiter was woken with is the one D1 holds: it signs, once.
+    const signed = await api("POST", `/v1/identities/${o.identityId}/sign`, o.token, { digest, ticket: res.body.ticket });
+    expect(verifySchnorr(o.publicKey, digest, signed.body.signature)).toBe(true);
     expect((await api("GET", `/v1/sign-intents/${pending.body.id}?wait=26`, o.token)).status).toBe(400);
+
+    // A denial wakes the waiter too, without a ticket.
+    const denied = await intent(o, { amount_sats: 500, destination: ALICE });
+    const waitingForDenial = api("GET", `/v1/sign-intents/${denied.body.id}?wait=10`, o.token);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await press(o.telegramUserId, `intent:deny:${denied.body.id}`);
+    const answer = await waitingForDenial;
+    expect(answer.body.status).toBe("denied");
+    expect(answer.body.ticket).toBeUndefined();
   });
 });

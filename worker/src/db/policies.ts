@@ -44,6 +44,14 @@ export async function findPolicy(db: Db, identityId: string): Promise<Policy> {
   return toPolicy(await db.selectFrom("identity_policies").selectAll().where("identity_id", "=", identityId).executeTakeFirst());
 }
 
+/** The policy row of the key a sign intent belongs to (none when it has the default policy). */
+export function policyOfIntentQuery(db: Db, intentId: string) {
+  return db
+    .selectFrom("identity_policies")
+    .selectAll()
+    .where("identity_id", "=", (eb) => eb.selectFrom("sign_intents").select("identity_id").where("id", "=", intentId));
+}
+
 export function upsertPolicyQuery(db: Db, identityId: string, policy: Policy, at: string) {
   const row = {
     require_approval: policy.require_approval ? 1 : 0,

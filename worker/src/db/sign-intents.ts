@@ -55,14 +55,17 @@ export async function findIntent(db: Db, id: string): Promise<SignIntentsTable |
 }
 
 /** The intent with its owner's Telegram account. */
-export async function findIntentWithOwner(db: Db, id: string) {
+export function findIntentWithOwnerQuery(db: Db, id: string) {
   return db
     .selectFrom("sign_intents")
     .innerJoin("users", "users.id", "sign_intents.user_id")
     .selectAll("sign_intents")
     .select("users.telegram_user_id as owner_telegram_id")
-    .where("sign_intents.id", "=", id)
-    .executeTakeFirst();
+    .where("sign_intents.id", "=", id);
+}
+
+export async function findIntentWithOwner(db: Db, id: string) {
+  return findIntentWithOwnerQuery(db, id).executeTakeFirst();
 }
 
 export async function listIntents(db: Db, userId: string, status: SignIntentsTable["status"] | undefined, limit: number) {
@@ -82,27 +85,26 @@ export interface Approval {
 
 /**
  * Approves a pending, unexpired intent, reserving its amount only if it still fits the daily
- * limit: one statement, so two approvals can never overspend together.
+ * limit: one statement, so two approvals can never overspend together. Returns the approved row.
  */
-export async function approveIntent(db: Db, a: Approval): Promise<SignIntentsTable | undefined> {
-  const result = await sql<SignIntentsTable>`UPDATE sign_intents
+export function approveIntentQuery(a: Approval) {
+  return sql<SignIntentsTable>`UPDATE sign_intents
     SET status = 'approved', decided_at = ${a.at}, decided_via = ${a.via}, approved_ms = ${a.nowMs},
         ticket_nonce = ${a.ticketNonce}, ticket_expires_ms = ${a.ticketExpiresMs}
     WHERE id = ${a.id} AND status = 'pending_approval' AND expires_ms > ${a.nowMs}
       AND (amount_sats IS NULL OR ${fitsDailyLimit(sql.ref("sign_intents.identity_id"), sql.ref("sign_intents.amount_sats"), a.nowMs)})
-    RETURNING *`.execute(db);
-  return result.rows[0];
+    RETURNING *`;
 }
 
-export async function denyIntent(db: Db, id: string, via: "chat" | "miniapp", at: string, nowMs: number): Promise<SignIntentsTable | undefined> {
+/** Denies a pending, unexpired intent. Returns the denied row. */
+export function denyIntentQuery(db: Db, id: string, via: "chat" | "miniapp", at: string, nowMs: number) {
   return db
     .updateTable("sign_intents")
     .set({ status: "denied", decided_at: at, decided_via: via })
     .where("id", "=", id)
     .where("status", "=", "pending_approval")
     .where("expires_ms", ">", nowMs)
-    .returningAll()
-    .executeTakeFirst();
+    .returningAll();
 }
 
 /** Marks a pending intent past its expiry, or an approved one whose ticket lapsed unused, as expired. */

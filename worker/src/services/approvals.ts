@@ -1,10 +1,11 @@
 import type { IntentDecision } from "@clw/bot";
 import type { IntentState, Policy } from "@clw/shared";
-import { findPolicy } from "../db/policies.js";
+import { findPolicy, policyOfIntentQuery, toPolicy } from "../db/policies.js";
 import type { SignIntentsTable } from "../db/schema.js";
-import { approveIntent, denyIntent, expireIntent, findIntentWithOwner, listIntents } from "../db/sign-intents.js";
+import { runBatch } from "../db/client.js";
+import { approveIntentQuery, denyIntentQuery, expireIntent, findIntentWithOwner, findIntentWithOwnerQuery, listIntents } from "../db/sign-intents.js";
 import { AppError } from "../errors.js";
-import { recordAudit } from "./audit.js";
+import { auditIfChangedQuery, logAudit, recordAudit, type AuditInput } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
 import { intentFields, transactionOf } from "./intent-view.js";
 import { signalDecision, waitForDecision } from "./decision-signals.js";
@@ -36,29 +37,31 @@ type IntentWithOwner = SignIntentsTable & { owner_telegram_id: number };
  * policy, reserves the amount atomically against the daily limit and starts the ticket's lifetime.
  */
 export async function decideIntent(deps: Deps, intentId: string, telegramUserId: number, approve: boolean, via: "chat" | "miniapp"): Promise<Decision> {
-  const intent = await findIntentWithOwner(deps.dbh.db, intentId);
-  return intent ? decideLoadedIntent(deps, intent, telegramUserId, approve, via) : { outcome: "gone" };
+  const { db } = deps.dbh;
+  // The request and its key's current policy in one round trip.
+  const [intents, policies] = await runBatch(deps.dbh, [findIntentWithOwnerQuery(db, intentId), policyOfIntentQuery(db, intentId)]);
+  const intent = intents![0] as IntentWithOwner | undefined;
+  return intent ? decideLoadedIntent(deps, intent, telegramUserId, approve, via, toPolicy(policies![0] as Parameters<typeof toPolicy>[0])) : { outcome: "gone" };
 }
 
-/** `decideIntent` for a request already read (with its owner's Telegram account). */
-export async function decideLoadedIntent(deps: Deps, intent: IntentWithOwner, telegramUserId: number, approve: boolean, via: "chat" | "miniapp"): Promise<Decision> {
+/** `decideIntent` for a request already read (with its owner's Telegram account, and its key's policy when read with it). */
+export async function decideLoadedIntent(deps: Deps, intent: IntentWithOwner, telegramUserId: number, approve: boolean, via: "chat" | "miniapp", policy?: Policy): Promise<Decision> {
   const { db } = deps.dbh;
   if (intent.owner_telegram_id !== telegramUserId) return { outcome: "not_yours" };
   const now = deps.now();
   const at = new Date(now).toISOString();
-  let decided: SignIntentsTable | undefined;
-  if (approve) {
-    if (!stillAllowed(await findPolicy(db, intent.identity_id), intent)) return { outcome: "not_allowed" };
-    const ticketExpiresMs = now + deps.config.ticketTtlSeconds * 1000;
-    decided = await approveIntent(db, { id: intent.id, via, at, nowMs: now, ticketNonce: randomToken(16), ticketExpiresMs });
-    if (!decided && intent.status === "pending_approval" && intent.expires_ms > now) return { outcome: "over_limit" };
-  } else {
-    decided = await denyIntent(db, intent.id, via, at, now);
-  }
-  if (!decided) return { outcome: "gone" };
+  if (approve && !stillAllowed(policy ?? (await findPolicy(db, intent.identity_id)), intent)) return { outcome: "not_allowed" };
   const outcome = approve ? "approved" : "denied";
-  await recordAudit(deps, { action: approve ? "intent.approve" : "intent.deny", userId: intent.user_id, identityId: intent.identity_id, source: via === "chat" ? "telegram" : "miniapp", metadata: { intent: intent.id, via, telegram_user_id: telegramUserId } });
-  signalDecision(deps, intent.id);
+  const event: AuditInput = { action: approve ? "intent.approve" : "intent.deny", userId: intent.user_id, identityId: intent.identity_id, source: via === "chat" ? "telegram" : "miniapp", metadata: { intent: intent.id, via, telegram_user_id: telegramUserId } };
+  // The decision and its audit event in one round trip: the waiting agent is woken one D1 trip sooner.
+  const change = approve
+    ? approveIntentQuery({ id: intent.id, via, at, nowMs: now, ticketNonce: randomToken(16), ticketExpiresMs: now + deps.config.ticketTtlSeconds * 1000 })
+    : denyIntentQuery(db, intent.id, via, at, now);
+  const [rows] = await runBatch(deps.dbh, [change, auditIfChangedQuery(event, now)]);
+  const decided = rows![0] as SignIntentsTable | undefined;
+  if (!decided) return { outcome: approve && intent.status === "pending_approval" && intent.expires_ms > now ? "over_limit" : "gone" };
+  logAudit(event, now);
+  signalDecision(deps, decided);
   showOutcome(deps, decided, outcome, via);
   return { outcome, decided };
 }
@@ -75,7 +78,7 @@ export async function expireLapsedIntent(deps: Deps, intent: SignIntentsTable): 
   if (!expired) return undefined;
   await recordAudit(deps, { action: "intent.expire", userId: intent.user_id, identityId: intent.identity_id, source: "system", metadata: { intent: intent.id, was: intent.status } });
   if (intent.status === "pending_approval") {
-    signalDecision(deps, intent.id);
+    signalDecision(deps, expired);
     showOutcome(deps, expired, "expired");
   }
   return expired;
@@ -104,8 +107,8 @@ const D1_RECHECK_MS = 2000;
 /**
  * Where a request stands, for its owner's sessions (and the agent key that made it). With
  * `waitSeconds`, holds on while it is pending until it changes or the time is up: the decision
- * wakes the waiter at once (same isolate) or within about 100 ms (a KV flag), and D1, the truth,
- * is read again then, or every 2 s at most.
+ * wakes the waiter at once (same isolate, handing over the row D1 returned when it changed) or
+ * within about 100 ms (a KV flag, after which D1, the truth, is read again), or every 2 s at most.
  * @throws AppError 404 unknown or another user's, 410 `intent_expired` once it has expired.
  */
 export async function getIntentState(deps: Deps, auth: AuthContext, intentId: string, waitSeconds: number): Promise<IntentState> {
@@ -113,7 +116,8 @@ export async function getIntentState(deps: Deps, auth: AuthContext, intentId: st
   for (;;) {
     const intent = await loadOwnedIntent(deps, auth.userId, intentId, auth.agent?.id ?? null);
     if (intent.status !== "pending_approval" || deps.now() >= deadline) return intentState(deps, intent);
-    await waitForDecision(deps, intentId, Math.min(deadline, deps.now() + D1_RECHECK_MS, intent.expires_ms + 50));
+    const decided = await waitForDecision(deps, intentId, Math.min(deadline, deps.now() + D1_RECHECK_MS, intent.expires_ms + 50));
+    if (decided?.status === "approved" || decided?.status === "denied") return intentState(deps, decided);
   }
 }
 
