@@ -42,7 +42,7 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const signed = rssMiB(enclave.pid);
   const health = await fetch(`http://127.0.0.1:${enclave.port}/health`).then((r) => r.json());
-  console.log(`signer RSS: started ${empty.toFixed(1)} MiB | ${KEYS} keys ${loaded.toFixed(1)} MiB (+${((loaded - empty) * 1024 / KEYS).toFixed(2)} KiB a key) | after ${SIGNATURES} signatures ${signed.toFixed(1)} MiB (+${(signed - loaded).toFixed(1)} MiB) | ${(SIGNATURES / seconds).toFixed(0)} signatures/s | ${JSON.stringify(health)}`);
+  console.log(`signer RSS: started ${empty.toFixed(1)} MiB | ${KEYS} keys ${loaded.toFixed(1)} MiB (+${((loaded - empty) * 1024 / KEYS).toFixed(2)} KiB a key) | after ${SIGNATURES} signatures ${signed.toFixed(1)} MiB (${signed >= loaded ? "+" : ""}${(signed - loaded).toFixed(1)} MiB) | ${(SIGNATURES / seconds).toFixed(0)} signatures/s | ${JSON.stringify(health)}`);
 } finally {
   agent.destroy();
   enclave.stop();

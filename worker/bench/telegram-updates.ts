@@ -36,10 +36,12 @@ interface RunFigures {
   p50: number;
   p99: number;
   errors: number;
+  /** `GET /health` at the same concurrency in the same run: the floor of any request. */
+  healthP99: number;
 }
 
 const format = (label: string, f: RunFigures) =>
-  `${label}: /identities ${f.perSecond.toFixed(1)} updates/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, errors ${f.errors}`;
+  `${label}: /identities ${f.perSecond.toFixed(1)} updates/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, errors ${f.errors} | /health p99 ${f.healthP99.toFixed(1)} ms`;
 
 /** Runs the webhook benchmark and prints every run and the medians. */
 export async function benchTelegramUpdates(options: BenchOptions): Promise<void> {
@@ -58,12 +60,17 @@ export async function benchTelegramUpdates(options: BenchOptions): Promise<void>
       const before = replies();
       const result = await runPhase({ clients: options.clients, seconds: options.seconds, iteration: (i) => deliver(stack.apiUrl, command(FIRST_USER + i, "/identities")) });
       const errors = result.errors + Math.max(0, result.ok - (replies() - before));
-      runs.push({ perSecond: result.ok / result.elapsedSeconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), errors });
+      const health = await runPhase({ clients: options.clients, seconds: options.seconds, iteration: async () => {
+        const res = await fetch(`${stack.apiUrl}/health`);
+        await res.arrayBuffer();
+        return res.ok;
+      } });
+      runs.push({ perSecond: result.ok / result.elapsedSeconds, p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), errors, healthP99: percentile(health.latencies, 99) });
       console.log(format(`run ${run}`, runs.at(-1)!));
     }
     if (runs.length > 1) {
       const pick = (k: keyof RunFigures) => median(runs.map((r) => r[k]));
-      console.log(format("median", { perSecond: pick("perSecond"), p50: pick("p50"), p99: pick("p99"), errors: pick("errors") }));
+      console.log(format("median", { perSecond: pick("perSecond"), p50: pick("p50"), p99: pick("p99"), errors: pick("errors"), healthP99: pick("healthP99") }));
     }
   } finally {
     await stack.stop();
