@@ -60,7 +60,7 @@ const shortKey = (publicKey: string) => `${publicKey.slice(0, 10)}…${publicKey
 export const COMMANDS = [
   { command: "identities", description: "Your keys" },
   { command: "new", description: "Create a key" },
-  { command: "sign", description: "Sign a 32-byte digest" },
+  { command: "sign", description: "Sign a digest or a transaction (PSBT)" },
   { command: "destroy", description: "Destroy a key" },
   { command: "audit", description: "Recent activity" },
   { command: "policy", description: "Payment approval and limits" },
