@@ -29,7 +29,11 @@ export async function waitForBotMessage(telegram: FakeTelegram, chatId: number, 
   throw new Error(`the bot never sent chat ${chatId} the expected message`);
 }
 
-/** Delivers an update to the Worker's webhook the way Telegram does (with the webhook's secret). */
+/**
+ * Delivers an update to the Worker's webhook the way Telegram does (with the webhook's secret).
+ * A reply given as the webhook's own answer is not carried out: these tests follow what the
+ * owner's presses change, not what the chat shows (the Worker's tests cover the messages).
+ */
 async function deliver(apiUrl: string, webhookSecret: string, update: Update): Promise<void> {
   const res = await fetch(`${apiUrl}/telegram-webhook`, {
     method: "POST",
