@@ -29,23 +29,21 @@ export function post(port: number, path: string, body: unknown): Promise<{ statu
 }
 
 const secretKey = new TextEncoder().encode(SECRET);
-export async function ticket(sub: string, iid: string, digest: string): Promise<string> {
+
+/** A ticket as the API mints one, bound to `dgh`. */
+async function mint(sub: string, iid: string, dgh: string, knd?: "batch"): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iid, dgh: digestHash(digest), scope: "sign" })
+  return new SignJWT({ iid, dgh, scope: "sign", ...(knd ? { knd } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: TICKET_TYP }).setIssuer(TOKEN_ISSUER).setAudience(TICKET_AUDIENCE)
     .setSubject(sub).setJti(randomBytes(16).toString("hex")).setIssuedAt(now).setExpirationTime(now + 60)
     .sign(secretKey);
 }
 
+/** A ticket for one digest, as the API mints one for sign. */
+export const ticket = (sub: string, iid: string, digest: string) => mint(sub, iid, digestHash(digest));
 
 /** A batch ticket for exactly these digests, as the API mints one for sign-batch. */
-export async function batchTicket(sub: string, iid: string, digests: string[]): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iid, dgh: batchHash(digests), scope: "sign", knd: "batch" })
-    .setProtectedHeader({ alg: "HS256", typ: TICKET_TYP }).setIssuer(TOKEN_ISSUER).setAudience(TICKET_AUDIENCE)
-    .setSubject(sub).setJti(randomBytes(16).toString("hex")).setIssuedAt(now).setExpirationTime(now + 60)
-    .sign(secretKey);
-}
+export const batchTicket = (sub: string, iid: string, digests: string[]) => mint(sub, iid, batchHash(digests), "batch");
 
 /** Starts `src/main.ts` on a free port; `pid` lets a benchmark read its memory. */
 export async function startEnclave() {

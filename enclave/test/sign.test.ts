@@ -42,7 +42,13 @@ describe("generate and sign", () => {
     expect(res.json.code).toBe("key_not_found");
     const second = await enclave.post("/v1/keys/destroy", { identity_id: k.identityId });
     expect(second).toEqual({ status: 200, json: { ok: true, existed: false } });
-    expect((await enclave.post("/v1/keys/export", { identity_id: k.identityId })).status).toBe(404);
+  });
+
+  it("has no route that hands out a key's backup, even for a key it holds", async () => {
+    const k = await generateKey(enclave);
+    const res = await enclave.post("/v1/keys/export", { identity_id: k.identityId });
+    expect(res.status).toBe(404);
+    expect(JSON.stringify(res.json)).not.toContain(k.sealedKey);
   });
 
   it("a destroyed identity never comes back: its backup is refused, and so is a new key for it", async () => {

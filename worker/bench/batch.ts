@@ -5,9 +5,9 @@
  * batch tickets minted here). Run through `pnpm bench` (bench/main.ts).
  */
 import { randomBytes } from "node:crypto";
-import { batchHash, createClient, TICKET_AUDIENCE, TICKET_TYP, TOKEN_ISSUER, verifySchnorr, type Identity } from "@clw/shared";
-import { SignJWT } from "jose";
+import { batchHash, createClient, verifySchnorr, type Identity } from "@clw/shared";
 import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
+import { mintStackTicket } from "../stack/tickets.js";
 import { median, runPhase, type PhaseResult } from "./load.js";
 import type { BenchOptions } from "./options.js";
 
@@ -35,17 +35,13 @@ async function throughWorker(stack: LocalStack, token: string, identities: Ident
 
 /** Straight to the signer, as the Worker calls it, with tickets minted here. */
 async function signerAlone(stack: LocalStack, userId: string, identities: Identity[], seconds: number): Promise<PhaseResult> {
-  const secret = new TextEncoder().encode(stack.secrets.TICKET_SIGNING_SECRET);
   return runPhase({
     clients: identities.length,
     seconds,
     iteration: async (index) => {
       const identity = identities[index]!;
       const batch = digests();
-      const now = Math.floor(Date.now() / 1000);
-      const ticket = await new SignJWT({ iid: identity.id, dgh: batchHash(batch), scope: "sign", jti: randomBytes(16).toString("hex"), knd: "batch" })
-        .setProtectedHeader({ alg: "HS256", typ: TICKET_TYP }).setIssuer(TOKEN_ISSUER).setAudience(TICKET_AUDIENCE).setSubject(userId)
-        .setIssuedAt(now).setExpirationTime(now + 90).sign(secret);
+      const ticket = await mintStackTicket(stack, { userId, identityId: identity.id, dgh: batchHash(batch), kind: "batch" });
       const res = await fetch(`${stack.enclaveUrl}/v1/keys/sign-batch`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-internal-api-key": stack.secrets.INTERNAL_API_KEY },

@@ -4,9 +4,10 @@
  * sealed backup. Afterwards the signer itself is asked, with a valid ticket, and D1 is read.
  */
 import { randomInt } from "node:crypto";
-import { ClwApiError, requireTicket, verifySchnorr, type ClwClient, type Identity } from "@clw/shared";
+import { ClwApiError, digestHash, requireTicket, verifySchnorr, type ClwClient, type Identity } from "@clw/shared";
 import { expect, it } from "vitest";
-import { callSigner, mintTicket, randomDigest, signerHealth, signIn, useLocalStack } from "./support.js";
+import { mintStackTicket } from "../stack/tickets.js";
+import { callSigner, randomDigest, signerHealth, signIn, useLocalStack } from "./support.js";
 
 // Limits raised so that only the destroy can refuse a call here.
 const stack = useLocalStack({ vars: { RATE_LIMIT_PER_USER: "100000", RATE_LIMIT_PER_IDENTITY_SIGN: "100000" } });
@@ -82,7 +83,7 @@ it(`destroy against concurrent restores and signatures, ${ROUNDS} rounds: the ke
 
     // The signer itself, asked with a ticket it would honour for a key it held: it holds none.
     const digest = randomDigest();
-    const ticket = await mintTicket(stack(), { userId, identityId: identity.id, digest });
+    const ticket = await mintStackTicket(stack(), { userId, identityId: identity.id, dgh: digestHash(digest) });
     expect(await callSigner(stack(), "/v1/keys/sign", { identity_id: identity.id, digest, ticket }), where).toMatchObject({ status: 404, json: { code: "key_not_found" } });
     await expect(client.signIntent(identity.id, randomDigest()), where).rejects.toMatchObject({ status: 409, code: "identity_not_active" });
     // A restore that reaches the signer only now, with the backup it read before the destroy, is refused.

@@ -1,6 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { ClwApiError, createClient, digestHash, TICKET_AUDIENCE, TICKET_TYP, TOKEN_ISSUER, type ClwClient, type Session, type TicketKind } from "@clw/shared";
-import { SignJWT } from "jose";
+import { ClwApiError, createClient, type ClwClient, type Session } from "@clw/shared";
 import { afterAll, beforeAll, expect } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
 import { callbackUpdate, performWebhookAnswer, textUpdate, type Update } from "../stack/telegram-updates.js";
@@ -195,24 +194,6 @@ export async function agentSession(bot: BotStack, ownerTelegramId: number, label
   const verified = await client.verify(challenge.challenge_id);
   if (verified.status !== "approved") throw new Error("the owner's approval did not open the agent's session");
   return { client, token: verified.token };
-}
-
-/**
- * A valid signing ticket minted with the stack's ticket secret, as the API would: for the
- * signer's internal routes, to ask it directly what it would sign. `hash` is what the ticket is
- * bound to: a digest (hashed here) or, for a PSBT ticket, the SHA-256 of its binding.
- */
-export async function mintTicket(stack: LocalStack, claims: { userId: string; identityId: string; digest: string; kind?: TicketKind }): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iid: claims.identityId, dgh: digestHash(claims.digest), scope: "sign", ...(claims.kind === "psbt" ? { knd: "psbt" } : {}) })
-    .setProtectedHeader({ alg: "HS256", typ: TICKET_TYP })
-    .setIssuer(TOKEN_ISSUER)
-    .setAudience(TICKET_AUDIENCE)
-    .setSubject(claims.userId)
-    .setJti(randomBytes(16).toString("hex"))
-    .setIssuedAt(now)
-    .setExpirationTime(now + 60)
-    .sign(new TextEncoder().encode(stack.secrets.TICKET_SIGNING_SECRET));
 }
 
 /** POSTs to one of the signer's internal routes with the stack's internal API key. */

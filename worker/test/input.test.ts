@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { LIMITS } from "@clw/shared";
 import { call, type Answer, createIdentity, randomDigest, signIn, signIntent } from "./helpers.js";
 
 const roomy = { RATE_LIMIT_PER_USER: "100000" };
@@ -87,6 +88,21 @@ describe("bad input never gets a 500 and changes nothing", () => {
     const res = await call("POST", `/v1/identities/${identity.id}/sign-intent`, { token, raw: huge });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe("payload_too_large");
+  });
+
+  it("reads a body of exactly the limit and refuses one byte more", async () => {
+    const { token } = await signIn();
+    const identity = await createIdentity(token);
+    const sized = (bytes: number) => {
+      const empty = JSON.stringify({ digest: randomDigest(), pad: "" });
+      return empty.replace('"pad":""', `"pad":"${"x".repeat(bytes - empty.length)}"`);
+    };
+    expect(sized(LIMITS.maxBodyBytes)).toHaveLength(LIMITS.maxBodyBytes);
+    // At the limit the body is read and judged on its content (an unknown field here), not its size.
+    const atLimit = await call("POST", `/v1/identities/${identity.id}/sign-intent`, { token, raw: sized(LIMITS.maxBodyBytes) });
+    expect([atLimit.status, atLimit.body.code]).toEqual([400, "bad_request"]);
+    const over = await call("POST", `/v1/identities/${identity.id}/sign-intent`, { token, raw: sized(LIMITS.maxBodyBytes + 1) });
+    expect([over.status, over.body.code]).toEqual([413, "payload_too_large"]);
   });
 
   it("answers unknown routes with a JSON 404", async () => {
