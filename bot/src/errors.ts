@@ -1,3 +1,5 @@
+import { rateLimited } from "./texts.js";
+
 /** A friendly sentence for an error a service threw, by its machine code; null if unknown. */
 export function describeServiceError(error: unknown): string | null {
   const code = typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : "";
@@ -13,7 +15,7 @@ export function describeServiceError(error: unknown): string | null {
     case "limit_reached":
       return "You already have the most keys allowed. Destroy one you no longer need with /destroy first.";
     case "rate_limited":
-      return "Too many requests just now. Please wait a minute and try again.";
+      return rateLimited;
     case "enclave_unavailable":
     case "enclave_error":
       return "The signer is unavailable right now. Nothing was signed; please try again shortly.";

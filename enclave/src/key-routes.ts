@@ -1,3 +1,4 @@
+import { publicKeySchema } from "@clw/shared";
 import { z } from "zod";
 import { EnclaveError, KeyConflictError, KeyExistsError } from "./errors.js";
 import { parseBody } from "./http.js";
@@ -16,11 +17,7 @@ const identitySchema = z.object({ identity_id: idSchema });
 const importSchema = ownedSchema.extend({
   sealed_key: z.string().min(1).max(4096),
   /** The identity's public key as the API knows it: required for legacy backups, checked whenever given. */
-  public_key: z
-    .string()
-    .regex(/^0[23][0-9a-fA-F]{64}$/, "must be a 33-byte compressed public key in hex")
-    .transform((hex) => hex.toLowerCase())
-    .optional(),
+  public_key: publicKeySchema.optional(),
 });
 
 interface KeyDeps {

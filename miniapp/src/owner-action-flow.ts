@@ -1,5 +1,5 @@
 import { ClwApiError, type OwnerActionState } from "@clw/shared";
-import { failureMessage } from "./sign-in-flow.js";
+import { defaultSleep, failureMessage } from "./sign-in-flow.js";
 
 /**
  * Where a change that waits for the owner's confirmation in Telegram stands, as the page follows
@@ -20,15 +20,6 @@ export interface FollowOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   onProgress: (progress: ActionProgress) => void;
 }
-
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 
 /**
  * Follows a pending change (`GET /v1/actions/:id` every `intervalMs`) until the owner confirms or

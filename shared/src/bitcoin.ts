@@ -1,6 +1,6 @@
 import { bech32m } from "@scure/base";
-import { schnorr } from "@noble/curves/secp256k1.js";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { hexToBytes } from "@noble/hashes/utils.js";
+import { tapOutputKey } from "./psbt/taproot.js";
 
 /** The Bitcoin networks an address can be shown for; signet shares testnet's `tb` prefix. */
 export type BitcoinNetwork = "mainnet" | "testnet" | "signet" | "regtest";
@@ -15,13 +15,7 @@ export const SEGWIT_HRP: Readonly<Record<BitcoinNetwork, string>> = { mainnet: "
  */
 export function taprootOutputKey(xOnlyHex: string): string {
   if (!/^[0-9a-fA-F]{64}$/.test(xOnlyHex)) throw new Error("expected a 32-byte x-only public key in hex");
-  const internal = hexToBytes(xOnlyHex.toLowerCase());
-  const { Point, utils } = schnorr;
-  const P = utils.lift_x(BigInt(`0x${xOnlyHex}`));
-  const tweak = BigInt(`0x${bytesToHex(utils.taggedHash("TapTweak", internal))}`);
-  if (tweak >= Point.CURVE().n) throw new Error("the TapTweak is out of range");
-  const Q = P.add(Point.BASE.multiply(tweak));
-  return bytesToHex(utils.pointToBytes(Q));
+  return tapOutputKey(xOnlyHex.toLowerCase()).key;
 }
 
 /** Encodes a SegWit v1 witness program (32 bytes, hex) as a bech32m address (BIP-350). */

@@ -39,8 +39,6 @@ function PolicyEditor({ identityId, initial }: { identityId: string; initial: Po
   const host = useHost();
   const { api } = useSession();
   const guarded = useGuarded();
-  // What the API holds, to tell a loosening (worth the owner's proof) from a tightening.
-  const [saved, setSaved] = useState<Policy>(initial);
   const [form, setForm] = useState<PolicyForm>(() => policyToForm(initial));
   const [errors, setErrors] = useState<PolicyFormErrors>({});
   const [draft, setDraft] = useState("");
@@ -60,7 +58,6 @@ function PolicyEditor({ identityId, initial }: { identityId: string; initial: Po
   };
 
   const show = (policy: Policy) => {
-    setSaved(policy);
     setForm(policyToForm(policy));
     setRawChosen(false);
     setRawSwitched(false);

@@ -8,7 +8,7 @@ import { checkNetworks } from "./networks.js";
 import { createOwnership } from "./ownership.js";
 import { isP2tr, readPrevouts } from "./prevouts.js";
 import { sighashContext } from "./sighash.js";
-import { summarize, unsignedTxid } from "./summary.js";
+import { summarize } from "./summary.js";
 import { bitcoinNetworkSchema, type TransactionSummary } from "./summary-schema.js";
 import { estimateVsize } from "./vsize.js";
 
@@ -70,6 +70,6 @@ function analyze(psbtBase64: string, xOnlyKey: string, network: BitcoinNetwork, 
   }
   const vsize = estimateVsize(tx, prevouts, owned);
   const summary = summarize(tx, prevouts, owned, { network, xOnlyKey, vsize });
-  const binding = bindingHash({ network, xOnlyKey, txid: unsignedTxid(tx), prevouts, jobs });
+  const binding = bindingHash({ network, xOnlyKey, txid: summary.txid, prevouts, jobs });
   return { summary, jobs, binding };
 }
