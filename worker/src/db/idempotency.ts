@@ -1,4 +1,4 @@
-import type { Db } from "./client.js";
+import { runBatch, type Db, type DbHandle } from "./client.js";
 import type { IdempotencyKeysTable } from "./schema.js";
 
 /** How long a first answer is kept for its Idempotency-Key. */
@@ -6,13 +6,16 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Reserves the key for this request, unless a live reservation or answer exists (then returns
- * it). An entry older than a day is replaced as if it were not there.
+ * it). An entry older than a day is replaced as if it were not there. One D1 round trip.
  */
-export async function reserveIdempotencyKey(db: Db, row: IdempotencyKeysTable): Promise<IdempotencyKeysTable | undefined> {
-  await db.deleteFrom("idempotency_keys").where("credential", "=", row.credential).where("idem_key", "=", row.idem_key).where("created_ms", "<=", row.created_ms - IDEMPOTENCY_TTL_MS).execute();
-  const inserted = await db.insertInto("idempotency_keys").values(row).onConflict((oc) => oc.doNothing()).returning("idem_key").executeTakeFirst();
-  if (inserted) return undefined;
-  return db.selectFrom("idempotency_keys").selectAll().where("credential", "=", row.credential).where("idem_key", "=", row.idem_key).executeTakeFirst();
+export async function reserveIdempotencyKey(dbh: DbHandle, row: IdempotencyKeysTable): Promise<IdempotencyKeysTable | undefined> {
+  const { db } = dbh;
+  const [, inserted, existing] = await runBatch(dbh, [
+    db.deleteFrom("idempotency_keys").where("credential", "=", row.credential).where("idem_key", "=", row.idem_key).where("created_ms", "<=", row.created_ms - IDEMPOTENCY_TTL_MS),
+    db.insertInto("idempotency_keys").values(row).onConflict((oc) => oc.doNothing()).returning("idem_key"),
+    db.selectFrom("idempotency_keys").selectAll().where("credential", "=", row.credential).where("idem_key", "=", row.idem_key),
+  ]);
+  return inserted!.length > 0 ? undefined : (existing![0] as IdempotencyKeysTable | undefined);
 }
 
 export async function storeIdempotentAnswer(db: Db, credential: string, key: string, status: number, response: string): Promise<void> {

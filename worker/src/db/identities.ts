@@ -32,15 +32,17 @@ export async function findIdentity(db: Db, id: string): Promise<IdentitiesTable 
 }
 
 /**
- * The identity together with whether the given session is live and the identity's policy
+ * The identity together with whether the given session is live, its owner's Telegram id and its policy
  * columns (null without a policy row), in one round trip (undefined when the identity does not exist).
  */
 export async function findIdentityForSession(db: Db, identityId: string, sessionId: string | null, nowMs: number) {
   return db
     .selectFrom("identities")
     .leftJoin("identity_policies", "identity_policies.identity_id", "identities.id")
+    .leftJoin("users", "users.id", "identities.user_id")
     .selectAll("identities")
     .select(POLICY_COLUMNS)
+    .select("users.telegram_user_id as owner_telegram_id")
     .select((eb) =>
       eb
         .exists(

@@ -2,13 +2,9 @@ import { LIMITS } from "@clw/shared";
 import { createMiddleware } from "hono/factory";
 import { releaseIdempotencyKey, reserveIdempotencyKey, storeIdempotentAnswer } from "../db/idempotency.js";
 import { AppError, badRequest } from "../errors.js";
+import { sha256Hex } from "../services/random.js";
 import { clientAddress } from "../services/rate-limit.js";
 import type { AppContext, AppEnv } from "./context.js";
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** Whose keys these are: each session and each agent key has its own; unauthenticated calls are kept per address. */
 function credentialOf(c: AppContext): string {
@@ -31,10 +27,11 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   if (!/^[\x21-\x7e]+$/.test(key) || key.length > LIMITS.maxIdempotencyKey) {
     throw badRequest(`Idempotency-Key must be 1-${LIMITS.maxIdempotencyKey} printable characters without spaces`);
   }
-  const { db } = c.get("deps").dbh;
+  const { dbh } = c.get("deps");
+  const { db } = dbh;
   const credential = credentialOf(c);
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
-  const existing = await reserveIdempotencyKey(db, { credential, idem_key: key, request_hash: requestHash, status: 0, response: null, created_ms: c.get("deps").now() });
+  const existing = await reserveIdempotencyKey(dbh, { credential, idem_key: key, request_hash: requestHash, status: 0, response: null, created_ms: c.get("deps").now() });
   if (existing) {
     if (existing.request_hash !== requestHash) throw new AppError(422, "idempotency_mismatch", "this Idempotency-Key was used with another request");
     if (existing.status === 0) throw new AppError(409, "idempotency_in_progress", "a request with this Idempotency-Key is still being answered; retry shortly");

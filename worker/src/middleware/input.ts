@@ -55,9 +55,12 @@ export function queryParams<S extends z.ZodType>(c: AppContext, schema: S): z.ou
   return parsed.data;
 }
 
-/** The `:id` path parameter as a UUID. @throws AppError 400 `invalid_id`. */
-export function identityIdParam(c: AppContext): string {
+/** The `:id` path parameter as a lowercase UUID, naming `what` it is in the error. @throws AppError 400 `invalid_id`. */
+export function uuidParam(c: AppContext, what: string): string {
   const parsed = idSchema.safeParse(c.req.param("id"));
-  if (!parsed.success) throw badRequest("the identity id must be a UUID", "invalid_id");
+  if (!parsed.success) throw badRequest(`the ${what} id must be a UUID`, "invalid_id");
   return parsed.data.toLowerCase();
 }
+
+/** The `:id` path parameter as an identity's UUID. @throws AppError 400 `invalid_id`. */
+export const identityIdParam = (c: AppContext) => uuidParam(c, "identity");

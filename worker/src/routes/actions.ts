@@ -1,16 +1,11 @@
-import { actionListQuerySchema, idSchema } from "@clw/shared";
+import { actionListQuerySchema } from "@clw/shared";
 import { Hono } from "hono";
-import { badRequest } from "../errors.js";
 import { requireOwner } from "../middleware/auth.js";
 import type { AppContext, AppEnv } from "../middleware/context.js";
-import { queryParams } from "../middleware/input.js";
+import { queryParams, uuidParam } from "../middleware/input.js";
 import { cancelOwnerAction, getOwnerActionState, listOwnerActionStates } from "../services/owner-actions.js";
 
-function actionIdParam(c: AppContext): string {
-  const parsed = idSchema.safeParse(c.req.param("id"));
-  if (!parsed.success) throw badRequest("the action id must be a UUID", "invalid_id");
-  return parsed.data.toLowerCase();
-}
+const actionIdParam = (c: AppContext) => uuidParam(c, "action");
 
 /**
  * Changes that wait for the owner's confirmation in Telegram (a loosened policy, a destroy):

@@ -1,9 +1,9 @@
-import { agentCreateRequestSchema, idSchema } from "@clw/shared";
+import { agentCreateRequestSchema } from "@clw/shared";
 import { Hono } from "hono";
-import { AppError, badRequest } from "../errors.js";
+import { AppError } from "../errors.js";
 import { ownerPresence, requireCredential, requireOwner } from "../middleware/auth.js";
 import type { AppEnv } from "../middleware/context.js";
-import { jsonBody } from "../middleware/input.js";
+import { jsonBody, uuidParam } from "../middleware/input.js";
 import { checkGrantIdentities, describeCredentialAgent, issueAgentKey, listAgents, revokeAgent } from "../services/agents.js";
 
 /**
@@ -30,7 +30,5 @@ export const agentRoutes = new Hono<AppEnv>()
     return c.json(await issueAgentKey(deps, grant, presence === "miniapp" ? "miniapp" : "api"), 201);
   })
   .delete("/:id", requireOwner, async (c) => {
-    const parsed = idSchema.safeParse(c.req.param("id"));
-    if (!parsed.success) throw badRequest("the agent key id must be a UUID", "invalid_id");
-    return c.json(await revokeAgent(c.get("deps"), c.get("auth").userId, parsed.data.toLowerCase(), "api"));
+    return c.json(await revokeAgent(c.get("deps"), c.get("auth").userId, uuidParam(c, "agent key"), "api"));
   });

@@ -1,19 +1,15 @@
-import { idSchema, intentDecisionRequestSchema, intentListQuerySchema, waitQuerySchema } from "@clw/shared";
+import { intentDecisionRequestSchema, intentListQuerySchema, waitQuerySchema } from "@clw/shared";
 import { Hono } from "hono";
-import { AppError, badRequest } from "../errors.js";
+import { AppError } from "../errors.js";
 import { requireCredential, requireOwner } from "../middleware/auth.js";
 import type { AppContext, AppEnv } from "../middleware/context.js";
-import { jsonBody, queryParams } from "../middleware/input.js";
+import { jsonBody, queryParams, uuidParam } from "../middleware/input.js";
 import { decideLoadedIntent, getIntentState, intentState, listIntentStates, loadOwnedIntent } from "../services/approvals.js";
 import { requirePermission } from "../services/agents.js";
 import { proveMiniAppPresence } from "../services/presence.js";
 
 
-function intentIdParam(c: AppContext): string {
-  const parsed = idSchema.safeParse(c.req.param("id"));
-  if (!parsed.success) throw badRequest("the sign intent id must be a UUID", "invalid_id");
-  return parsed.data.toLowerCase();
-}
+const intentIdParam = (c: AppContext) => uuidParam(c, "sign intent");
 
 /**
  * Requests that wait for the owner: their status (`?wait=N` holds on up to 25 s), and the

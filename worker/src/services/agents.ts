@@ -7,15 +7,13 @@ import { AppError } from "../errors.js";
 import { auditIfChangedQuery, auditQuery, logAudit, recordAudit, type AuditInput } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
 import type { AgentScope, AuthContext } from "./sessions.js";
+import { sha256Hex } from "./random.js";
 
 /** How often an agent key's `last_used_at` is written at most (it is a hint, not a record). */
 const TOUCH_EVERY_MS = 60_000;
 
 /** SHA-256 of an agent key, hex: all D1 ever holds of it. */
-export async function hashAgentKey(key: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+const hashAgentKey = (key: string) => sha256Hex(key);
 
 function newAgentKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));

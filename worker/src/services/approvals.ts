@@ -3,24 +3,21 @@ import type { IntentState, Policy } from "@clw/shared";
 import { findPolicy, policyOfIntentQuery, toPolicy } from "../db/policies.js";
 import type { SignIntentsTable } from "../db/schema.js";
 import { runBatch } from "../db/client.js";
-import { approveIntentQuery, denyIntentQuery, expireIntent, findIntentWithOwner, findIntentWithOwnerQuery, listIntents } from "../db/sign-intents.js";
+import { approveIntentQuery, denyIntentQuery, expireIntent, findIntentWithOwner, findIntentWithOwnerQuery, listIntents, paymentOf } from "../db/sign-intents.js";
 import { AppError } from "../errors.js";
 import { auditIfChangedQuery, logAudit, recordAudit, type AuditInput } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
 import { intentFields, transactionOf } from "./intent-view.js";
 import { signalDecision, waitForDecision } from "./decision-signals.js";
 import { showOutcome } from "./notify.js";
-import { evaluateDigest, evaluateTransaction } from "./policy-rules.js";
+import { evaluateRequest } from "./policy-rules.js";
 import { randomToken } from "./random.js";
 import type { AuthContext } from "./sessions.js";
 import { mintTicket } from "./tokens.js";
 
 /** Whether the identity's current policy still lets this request through at all (it may have changed since). */
 function stillAllowed(policy: Policy, intent: SignIntentsTable): boolean {
-  const transaction = transactionOf(intent);
-  const payment = intent.destination && intent.amount_sats ? { amount_sats: intent.amount_sats, destination: intent.destination } : undefined;
-  const verdict = transaction ? evaluateTransaction(policy, transaction, true) : evaluateDigest(policy, payment, true);
-  return verdict.kind !== "deny";
+  return evaluateRequest(policy, transactionOf(intent), paymentOf(intent), true).kind !== "deny";
 }
 
 export interface Decision {

@@ -79,8 +79,13 @@ export async function createIdentity(deps: Deps, userId: string, source: Source)
  * @throws AppError 404/403 for the identity, 409 `identity_not_active` when already destroyed.
  */
 export async function destroyIdentity(deps: Deps, userId: string, identityId: string, source: Source): Promise<void> {
-  const { db } = deps.dbh;
   await getOwnedIdentity(deps, userId, identityId);
+  await destroyOwnedIdentity(deps, userId, identityId, source);
+}
+
+/** `destroyIdentity` for an identity the caller has just found to be the user's. */
+export async function destroyOwnedIdentity(deps: Deps, userId: string, identityId: string, source: Source): Promise<void> {
+  const { db } = deps.dbh;
   const now = deps.now();
   const event: AuditInput = { action: "identity.destroy", userId, identityId, source };
   const [destroyed] = await runBatch(deps.dbh, [destroyIdentityQuery(db, identityId, new Date(now).toISOString()), auditIfChangedQuery(event, now), deleteKeyBackupQuery(db, identityId)]);

@@ -6,6 +6,7 @@ import type { Deps } from "./deps.js";
 import { claimInitDataUse } from "../db/init-data-uses.js";
 import { openSession } from "./sessions.js";
 import { ensureUser } from "./users.js";
+import { sha256Hex } from "./random.js";
 
 /** Init data that is not signed with this bot's token (tampered, forged, another bot's). */
 export class InitDataInvalidError extends Error {
@@ -78,8 +79,7 @@ export async function signInWithInitData(deps: Deps, initData: string): Promise<
  * @throws AppError 401 `init_data_used` when it was used for this purpose before.
  */
 export async function spendInitData(deps: Deps, initData: string, purpose: "signin" | "approve" | "action", maxAgeSeconds: number): Promise<void> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(initData)));
-  const hash = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  const hash = await sha256Hex(initData);
   const now = deps.now();
   const expiresMs = now + (maxAgeSeconds + FUTURE_SKEW_SECONDS) * 1000;
   if (!(await claimInitDataUse(deps.dbh.db, hash, purpose, now, expiresMs))) {

@@ -6,7 +6,7 @@ import { findUserById } from "../db/users.js";
 import { AppError } from "../errors.js";
 import { recordAudit } from "./audit.js";
 import type { Deps, Source } from "./deps.js";
-import { destroyIdentity, getOwnedIdentity } from "./identities.js";
+import { destroyOwnedIdentity, getOwnedIdentity } from "./identities.js";
 import { askOwnerToConfirm, showActionOutcome } from "./notify.js";
 import { applyPolicy } from "./policies.js";
 
@@ -65,7 +65,7 @@ async function perform(deps: Deps, row: OwnerActionsTable): Promise<boolean> {
   try {
     await getOwnedIdentity(deps, row.user_id, row.identity_id!);
     if (row.kind === "policy" && policy) await applyPolicy(deps, row.user_id, row.identity_id!, policy, "telegram", row.requested_by);
-    if (row.kind === "destroy") await destroyIdentity(deps, row.user_id, row.identity_id!, "telegram");
+    if (row.kind === "destroy") await destroyOwnedIdentity(deps, row.user_id, row.identity_id!, "telegram");
     return true;
   } catch (error) {
     if (error instanceof AppError && error.status < 500) return false;

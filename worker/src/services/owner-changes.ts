@@ -1,7 +1,7 @@
 import type { PendingAction, Policy, PolicyUpdate } from "@clw/shared";
 import { findPolicy } from "../db/policies.js";
 import type { Deps, Source } from "./deps.js";
-import { destroyIdentity, getOwnedIdentity } from "./identities.js";
+import { destroyOwnedIdentity, getOwnedIdentity } from "./identities.js";
 import { requestOwnerAction } from "./owner-actions.js";
 import { loosenings, resolvePolicyUpdate } from "./policy-rules.js";
 import { applyPolicy } from "./policies.js";
@@ -60,6 +60,6 @@ export async function destroyWithOwner(deps: Deps, change: ChangeRequest): Promi
     const action = await requestOwnerAction(deps, { userId: change.userId, identityId: change.identityId, kind: "destroy", changes: [], requestedBy: change.requestedBy }, change.source);
     return { status: "pending", action };
   }
-  await destroyIdentity(deps, change.userId, change.identityId, sourceOf(presence, change.source));
+  await destroyOwnedIdentity(deps, change.userId, change.identityId, sourceOf(presence, change.source));
   return { status: "done", result: true };
 }

@@ -90,3 +90,8 @@ export function evaluateTransaction(policy: Policy, summary: TransactionSummary,
   if (!ownerPresent && policy.require_approval && !automatic) return { kind: "approval" };
   return { kind: "allow", reserveSats: summary.spend_sats };
 }
+
+/** The verdict on a request: on its decoded transaction when it has one, otherwise on a raw digest and its declared payment. */
+export function evaluateRequest(policy: Policy, transaction: TransactionSummary | null, payment: Payment | null, ownerPresent: boolean): PolicyVerdict {
+  return transaction ? evaluateTransaction(policy, transaction, ownerPresent) : evaluateDigest(policy, payment ?? undefined, ownerPresent);
+}

@@ -4,3 +4,8 @@ import { bytesToHex } from "@clw/shared";
 export function randomToken(bytes: number): string {
   return bytesToHex(crypto.getRandomValues(new Uint8Array(bytes)));
 }
+
+/** SHA-256 of a text (UTF-8), as lowercase hex. */
+export async function sha256Hex(text: string): Promise<string> {
+  return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))));
+}

@@ -1,13 +1,12 @@
 import { batchHash, digestHash, type Payment, type PendingIntent, type SignIntent, type TransactionSummary } from "@clw/shared";
 import { findPolicy, toPolicy } from "../db/policies.js";
 import { findIdentityForSession } from "../db/identities.js";
-import { findUserById } from "../db/users.js";
 import { AppError } from "../errors.js";
 import { createPendingIntent, recordAllowedIntent, type IntentSubject } from "./intent-records.js";
 import type { Deps, Source } from "./deps.js";
 import { requesterName, requirePermission } from "./agents.js";
 import { checkOwnership, getOwnedIdentity } from "./identities.js";
-import { evaluateDigest, evaluateTransaction } from "./policy-rules.js";
+import { evaluateDigest, evaluateRequest } from "./policy-rules.js";
 import { policyDenied, precheckDailyLimit } from "./policies.js";
 import { analyzeForPolicy } from "./psbt.js";
 import { randomToken } from "./random.js";
@@ -48,15 +47,14 @@ export async function createSignIntent(deps: Deps, auth: AuthContext, identityId
   const policy = toPolicy(row);
   const ownerPresent = request.ownerPresent ?? false;
   const subject = prepareSubject(deps, identity.public_key, policy.allow_unsafe_sighash, request.subject);
-  const verdict = subject.transaction ? evaluateTransaction(policy, subject.transaction, ownerPresent) : evaluateDigest(policy, subject.payment ?? undefined, ownerPresent);
+  const verdict = evaluateRequest(policy, subject.transaction, subject.payment, ownerPresent);
   if (verdict.kind === "deny") throw policyDenied(verdict.reason);
   const requestedBy = request.requestedBy ?? requesterName(auth);
   const agentKeyId = auth.agent?.id ?? null;
   if (verdict.kind === "approval") {
     await precheckDailyLimit(deps, identityId, policy, subject.amountSats);
-    const owner = await findUserById(deps.dbh.db, auth.userId);
-    if (!owner) throw new AppError(401, "unauthorized", "the session's user no longer exists");
-    return { status: "pending_approval", pending: await createPendingIntent(deps, { identityId, userId: auth.userId, ownerTelegramId: owner.telegram_user_id, subject, requestedBy, agentKeyId }, source) };
+    if (row!.owner_telegram_id === null) throw new AppError(401, "unauthorized", "the session's user no longer exists");
+    return { status: "pending_approval", pending: await createPendingIntent(deps, { identityId, userId: auth.userId, ownerTelegramId: row!.owner_telegram_id, subject, requestedBy, agentKeyId }, source) };
   }
   const intentId = crypto.randomUUID();
   const nonce = randomToken(16);
