@@ -5,14 +5,15 @@ export function insertSessionQuery(db: Db, row: SessionsTable) {
   return db.insertInto("sessions").values(row);
 }
 
-/** The session if it exists, is not revoked and has not expired. */
+/** The session, with its user's Telegram id, if it exists, is not revoked and has not expired. */
 export async function findLiveSession(db: Db, id: string, nowMs: number) {
   return db
     .selectFrom("sessions")
-    .select(["id", "user_id", "via"])
-    .where("id", "=", id)
-    .where("revoked_at", "is", null)
-    .where("expires_ms", ">", nowMs)
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(["sessions.id", "sessions.user_id", "sessions.via", "users.telegram_user_id"])
+    .where("sessions.id", "=", id)
+    .where("sessions.revoked_at", "is", null)
+    .where("sessions.expires_ms", ">", nowMs)
     .executeTakeFirst();
 }
 

@@ -1,5 +1,4 @@
 import { findLiveSession } from "../db/sessions.js";
-import { findUserById } from "../db/users.js";
 import { AppError } from "../errors.js";
 import type { Deps } from "./deps.js";
 import { spendInitData, verifyInitDataOrThrow } from "./init-data.js";
@@ -32,8 +31,7 @@ export async function proveMiniAppPresence(deps: Deps, auth: AuthContext, initDa
   }
   const maxAge = deps.config.approvalInitDataMaxAgeSeconds;
   const proof = await verifyInitDataOrThrow(deps, initData, maxAge);
-  const owner = await findUserById(deps.dbh.db, auth.userId);
-  if (!owner || owner.telegram_user_id !== proof.telegramUserId) throw new AppError(403, "forbidden", "only the owner's Telegram account can do this");
+  if (session.telegram_user_id !== proof.telegramUserId) throw new AppError(403, "forbidden", "only the owner's Telegram account can do this");
   if (purpose.kind === "approve" && proof.startParam !== purpose.intentId) {
     throw new AppError(403, "approval_required", "this Mini App was opened for another request: open this one from its Review button, or decide in the chat");
   }
