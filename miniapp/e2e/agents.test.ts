@@ -1,10 +1,8 @@
 import { randomInt } from "node:crypto";
 import { createClient, type Identity, type Policy, type Session } from "@clw/shared";
-import type { Page } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
-import { startFakeTelegram, type FakeTelegram } from "../../worker/stack/fake-telegram.js";
+import { describe, expect, it } from "vitest";
 import { pressInChat, sendInChat, waitForBotMessage } from "./chat.js";
-import { DARK_THEME, pressTelegramButton, screenshot, signedInitData, startApp, telegramCalls, telegramLaunchHash, useAppInBrowser } from "./support.js";
+import { DARK_THEME, mainButtonShows, pressTelegramButton, screenshot, signedInitData, telegramCalls, telegramLaunchHash, useAppWithBot } from "./support.js";
 
 const BOT_TOKEN = "7000000008:AAHtest_token_for_the_agents_e2e_run";
 const WEBHOOK_SECRET = "miniapp-e2e-agents-webhook-secret";
@@ -14,23 +12,13 @@ const AGENT_KEY_RE = /^clw_ak_[A-Za-z0-9_-]{43}$/;
 
 const label = (identity: Identity) => `key ${identity.public_key.slice(2, 10)}…`;
 
-const mainButtonShows = async (page: Page, text: string) =>
-  expect.poll(async () => (await telegramCalls(page)).some(([m, p]) => m === "web_app_setup_main_button" && p?.text === text && p?.is_visible)).toBe(true);
 
 // Agents get keys of their own only with the owner in Telegram; changes that wait for the owner
 // can be cancelled from the app.
 describe("agent keys and waiting changes on the Access screen", () => {
-  let telegram: FakeTelegram;
-  const t = useAppInBrowser(async () => {
-    telegram = await startFakeTelegram(BOT_TOKEN);
-    // Sign-in takes init data up to an hour old here (an operator's setting), so a launch can
-    // outlive its proof of presence, which stays bound to five minutes.
-    const vars = { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: BOT, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, INIT_DATA_MAX_AGE_SECONDS: "3600" };
-    return startApp(vars, { VITE_BOT_USERNAME: BOT });
-  });
-  afterAll(async () => {
-    await telegram?.close();
-  });
+  // Sign-in takes init data up to an hour old here (an operator's setting), so a launch can
+  // outlive its proof of presence, which stays bound to five minutes.
+  const t = useAppWithBot({ token: BOT_TOKEN, username: BOT, webhookSecret: WEBHOOK_SECRET }, { INIT_DATA_MAX_AGE_SECONDS: "3600" }, { VITE_BOT_USERNAME: BOT });
 
   /** An owner with two guarded keys, signed in through the Mini App as a second client. */
   async function owner() {
@@ -65,7 +53,7 @@ describe("agent keys and waiting changes on the Access screen", () => {
   const asAgent = (agentKey: string) => fetch(`${t.app.stack.apiUrl}/v1/identities`, { headers: { authorization: `Bearer ${agentKey}` } });
 
   /** The texts the bot edited its messages in `chatId` to. */
-  const editsIn = (chatId: number) => telegram.calls().filter((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === chatId).map((c) => String(c.payload.text));
+  const editsIn = (chatId: number) => t.telegram.calls().filter((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === chatId).map((c) => String(c.payload.text));
 
   it("inside Telegram, makes an agent key with the launch's proof, shows it once, and revokes it", async () => {
     const { telegramUserId, client, identity, other } = await owner();
@@ -182,7 +170,7 @@ describe("agent keys and waiting changes on the Access screen", () => {
     const browser = createClient({ baseUrl: t.app.stack.apiUrl });
     const challenge = await browser.createChallenge({ client_label: "Ada's laptop" });
     await sendInChat(t.app.stack.apiUrl, WEBHOOK_SECRET, telegramUserId, `/start ${new URL(challenge.deep_link!).searchParams.get("start")}`);
-    await waitForBotMessage(telegram, telegramUserId, (b) => b.callback_data === `signin:approve:${challenge.challenge_id}`);
+    await waitForBotMessage(t.telegram, telegramUserId, (b) => b.callback_data === `signin:approve:${challenge.challenge_id}`);
     await pressInChat(t.app.stack.apiUrl, WEBHOOK_SECRET, telegramUserId, `signin:approve:${challenge.challenge_id}`);
     const signedIn = await browser.verify(challenge.challenge_id);
     if (signedIn.status !== "approved") throw new Error("the link sign-in was not approved");
@@ -224,7 +212,7 @@ describe("agent keys and waiting changes on the Access screen", () => {
     const loosen = await client.setPolicy(identity.id, { ...GUARDED, require_approval: false });
     const destroy = await client.destroyIdentity(other.id);
     expect([loosen, destroy].map((a) => "status" in a && a.status)).toEqual(["pending_confirmation", "pending_confirmation"]);
-    await waitForBotMessage(telegram, telegramUserId, (b) => b.callback_data === `action:deny:${"id" in loosen ? loosen.id : ""}`);
+    await waitForBotMessage(t.telegram, telegramUserId, (b) => b.callback_data === `action:deny:${"id" in loosen ? loosen.id : ""}`);
 
     await inBrowser(session);
     await openAccess();

@@ -1,10 +1,9 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { createClient, isPendingIntent, verifySchnorr, type ClwClient, type Identity, type Policy } from "@clw/shared";
 import type { Page } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
-import { startFakeTelegram, type FakeTelegram } from "../../worker/stack/fake-telegram.js";
+import { describe, expect, it } from "vitest";
 import { pressInChat, waitForBotMessage } from "./chat.js";
-import { DARK_THEME, pressTelegramButton, screenshot, signedInitData, startApp, telegramCalls, telegramLaunchHash, useAppInBrowser } from "./support.js";
+import { DARK_THEME, mainButtonShows, pressTelegramButton, screenshot, signedInitData, telegramCalls, telegramLaunchHash, useAppWithBot } from "./support.js";
 
 const BOT_TOKEN = "7000000003:AAHtest_token_for_the_approvals_e2e_run";
 const FOREIGN_TOKEN = "7000000002:AAHsomebody_elses_bot_token_entirely";
@@ -17,18 +16,9 @@ const NO_POLICY: Policy = { require_approval: false, auto_approve_max_sats: null
 const initData = (telegramUserId: number, token = BOT_TOKEN, startParam?: string) => signedInitData(telegramUserId, token, { startParam });
 const pressMainButton = (page: Page) => pressTelegramButton(page, "main_button_pressed");
 
-const mainButtonShows = async (page: Page, text: string) =>
-  expect.poll(async () => (await telegramCalls(page)).some(([m, p]) => m === "web_app_setup_main_button" && p?.text === text && p?.is_visible)).toBe(true);
 
 describe("payment and signing approval in the Mini App", () => {
-  let telegram: FakeTelegram;
-  const t = useAppInBrowser(async () => {
-    telegram = await startFakeTelegram(BOT_TOKEN);
-    return startApp({ TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: BOT, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET });
-  });
-  afterAll(async () => {
-    await telegram?.close();
-  });
+  const t = useAppWithBot({ token: BOT_TOKEN, username: BOT, webhookSecret: WEBHOOK_SECRET });
 
   /** An owner (Telegram user) with a key and `policy`; the client doubles as their agent. */
   async function owner(policy: Partial<Policy> = { require_approval: true }) {
@@ -110,7 +100,7 @@ describe("payment and signing approval in the Mini App", () => {
     await screenshot(t.page, "approval-3-request-browser");
 
     // The chat message the owner got carries the Approve button and a Review link to this t.page.
-    const { buttons } = await waitForBotMessage(telegram, telegramUserId, (b) => b.callback_data === `intent:approve:${intent.id}`);
+    const { buttons } = await waitForBotMessage(t.telegram, telegramUserId, (b) => b.callback_data === `intent:approve:${intent.id}`);
     expect(buttons.some((b) => b.url === `https://t.me/${BOT}?startapp=${intent.id}`)).toBe(true);
     await pressInChat(t.app.stack.apiUrl, WEBHOOK_SECRET, telegramUserId, `intent:approve:${intent.id}`);
 

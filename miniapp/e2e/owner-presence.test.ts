@@ -1,31 +1,20 @@
 import { randomInt } from "node:crypto";
 import { createClient, type Identity, type Policy, type Session } from "@clw/shared";
-import type { Page } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
-import { startFakeTelegram, type FakeTelegram } from "../../worker/stack/fake-telegram.js";
+import { describe, expect, it } from "vitest";
 import { pressInChat, sendInChat, waitForBotMessage } from "./chat.js";
-import { DARK_THEME, pressTelegramButton, screenshot, signedInitData, startApp, telegramCalls, telegramLaunchHash, useAppInBrowser } from "./support.js";
+import { DARK_THEME, mainButtonShows, pressTelegramButton, screenshot, signedInitData, telegramLaunchHash, useAppWithBot } from "./support.js";
 
 const BOT_TOKEN = "7000000006:AAHtest_token_for_the_presence_e2e_run";
 const WEBHOOK_SECRET = "miniapp-e2e-presence-webhook-secret";
 const BOT = "clw_test_bot";
 const GUARDED: Policy = { require_approval: true, auto_approve_max_sats: null, daily_limit_sats: null, allowed_destinations: null, max_fee_sats: null, raw_digests: "approval", allow_unsafe_sighash: false };
 
-const mainButtonShows = async (page: Page, text: string) =>
-  expect.poll(async () => (await telegramCalls(page)).some(([m, p]) => m === "web_app_setup_main_button" && p?.text === text && p?.is_visible)).toBe(true);
 
 // Nothing loosens without the owner: inside Telegram the Mini App's launch proves they are there
 // (once); in a browser the change waits for their confirmation in the chat, and the page follows.
 describe("changes that need the owner in Telegram", () => {
-  let telegram: FakeTelegram;
-  const t = useAppInBrowser(async () => {
-    telegram = await startFakeTelegram(BOT_TOKEN);
-    // The build names the bot (VITE_BOT_USERNAME), so the Mini App inside Telegram can name it too.
-    return startApp({ TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: BOT, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET }, { VITE_BOT_USERNAME: BOT });
-  });
-  afterAll(async () => {
-    await telegram?.close();
-  });
+  // The build names the bot (VITE_BOT_USERNAME), so the Mini App inside Telegram can name it too.
+  const t = useAppWithBot({ token: BOT_TOKEN, username: BOT, webhookSecret: WEBHOOK_SECRET }, {}, { VITE_BOT_USERNAME: BOT });
 
   /** An owner with a guarded key, signed in through the Mini App (as a second client would be). */
   async function owner() {
@@ -56,7 +45,7 @@ describe("changes that need the owner in Telegram", () => {
 
   /** The owner presses Confirm (or Cancel) on the bot's newest prompt about a change not yet answered. */
   async function answerInChat(telegramUserId: number, confirm: boolean) {
-    const prompt = await waitForBotMessage(telegram, telegramUserId, (b) => {
+    const prompt = await waitForBotMessage(t.telegram, telegramUserId, (b) => {
       const id = actionOf(b.callback_data);
       return id !== undefined && !answered.has(id);
     });
@@ -159,7 +148,7 @@ describe("changes that need the owner in Telegram", () => {
     const browser = createClient({ baseUrl: t.app.stack.apiUrl });
     const challenge = await browser.createChallenge({ client_label: "Ada's laptop" });
     await sendInChat(t.app.stack.apiUrl, WEBHOOK_SECRET, telegramUserId, `/start ${new URL(challenge.deep_link!).searchParams.get("start")}`);
-    await waitForBotMessage(telegram, telegramUserId, (b) => b.callback_data === `signin:approve:${challenge.challenge_id}`);
+    await waitForBotMessage(t.telegram, telegramUserId, (b) => b.callback_data === `signin:approve:${challenge.challenge_id}`);
     await pressInChat(t.app.stack.apiUrl, WEBHOOK_SECRET, telegramUserId, `signin:approve:${challenge.challenge_id}`);
     const signedIn = await browser.verify(challenge.challenge_id);
     if (signedIn.status !== "approved") throw new Error("the link sign-in was not approved");

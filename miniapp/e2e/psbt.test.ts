@@ -3,10 +3,9 @@ import { base64, hex } from "@scure/base";
 import { Script, TEST_NETWORK, Transaction } from "@scure/btc-signer";
 import { createClient, isPendingIntent, p2trAddress, taprootOutputKey, type ClwClient, type Identity, type Policy } from "@clw/shared";
 import type { Page } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
-import { startFakeTelegram, type FakeTelegram } from "../../worker/stack/fake-telegram.js";
+import { describe, expect, it } from "vitest";
 import { pressInChat, waitForBotMessage } from "./chat.js";
-import { DARK_THEME, pressTelegramButton, screenshot, signedInitData, startApp, telegramCalls, telegramLaunchHash, useAppInBrowser } from "./support.js";
+import { DARK_THEME, pressTelegramButton, screenshot, signedInitData, telegramCalls, telegramLaunchHash, useAppWithBot } from "./support.js";
 
 const BOT_TOKEN = "7000000005:AAHtest_token_for_the_psbt_e2e_run";
 const WEBHOOK_SECRET = "miniapp-e2e-psbt-webhook-secret-01";
@@ -33,17 +32,7 @@ const lastMainButton = async (page: Page) => (await telegramCalls(page)).filter(
 
 // "Sign what you see": a PSBT request on testnet (the Worker's BITCOIN_NETWORK and the app's VITE_BITCOIN_NETWORK).
 describe("a transaction (PSBT) for the owner to approve in the Mini App", () => {
-  let telegram: FakeTelegram;
-  const t = useAppInBrowser(async () => {
-    telegram = await startFakeTelegram(BOT_TOKEN);
-    return startApp(
-      { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: BOT, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, BITCOIN_NETWORK: "testnet" },
-      { VITE_BITCOIN_NETWORK: "testnet" },
-    );
-  });
-  afterAll(async () => {
-    await telegram?.close();
-  });
+  const t = useAppWithBot({ token: BOT_TOKEN, username: BOT, webhookSecret: WEBHOOK_SECRET }, { BITCOIN_NETWORK: "testnet" }, { VITE_BITCOIN_NETWORK: "testnet" });
 
   async function owner() {
     const telegramUserId = randomInt(1e6, 1e9);
@@ -117,7 +106,7 @@ describe("a transaction (PSBT) for the owner to approve in the Mini App", () => 
     expect(await lastMainButton(t.page)).toMatchObject({ is_visible: false });
     await screenshot(t.page, "psbt-2-other-request-telegram-dark");
 
-    await waitForBotMessage(telegram, telegramUserId, (b) => b.callback_data === `intent:approve:${second.id}`);
+    await waitForBotMessage(t.telegram, telegramUserId, (b) => b.callback_data === `intent:approve:${second.id}`);
     await pressInChat(t.app.stack.apiUrl, WEBHOOK_SECRET, telegramUserId, `intent:approve:${second.id}`);
     await t.page.getByTestId("outcome").filter({ hasText: "Approved" }).waitFor({ timeout: 30_000 });
     await t.page.getByText("Decided in the chat with the bot.").waitFor();

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sign } from "@telegram-apps/init-data-node";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { chromiumPath } from "./chromium.js";
+import { startFakeTelegram, type FakeTelegram } from "../../worker/stack/fake-telegram.js";
 import { startLocalStack, type LocalStack } from "../../worker/stack/local-stack.js";
 import { findFreePort, startProcess, waitForHttp, type ManagedProcess } from "../../worker/stack/processes.js";
 
@@ -145,6 +146,10 @@ export async function telegramCalls(page: Page): Promise<[string, any][]> {
   return page.evaluate(() => (window as unknown as { __tgEvents: [string, unknown][] }).__tgEvents);
 }
 
+/** Waits until the Mini App shows Telegram's MainButton with `text`. */
+export const mainButtonShows = (page: Page, text: string) =>
+  expect.poll(async () => (await telegramCalls(page)).some(([m, p]) => m === "web_app_setup_main_button" && p?.text === text && p?.is_visible)).toBe(true);
+
 /** What Telegram's client does when the user taps a native button. */
 export async function pressTelegramButton(page: Page, eventType: "main_button_pressed" | "back_button_pressed"): Promise<void> {
   await page.evaluate((type) => {
@@ -189,6 +194,40 @@ export function useAppInBrowser(start: () => Promise<AppUnderTest>, viewport?: {
     get page() {
       if (!page) throw new Error("no tab is open (beforeEach failed?)");
       return page;
+    },
+  };
+}
+
+/** The bot an app's Worker is configured with, talking to a local fake Bot API. */
+export interface TestBot {
+  token: string;
+  username: string;
+  webhookSecret: string;
+}
+
+/**
+ * `useAppInBrowser` for an app whose bot talks to a local fake Bot API (started first, closed
+ * after the app), with any other Worker `vars` and build-time `appEnv`.
+ */
+export function useAppWithBot(bot: TestBot, vars: Record<string, string> = {}, appEnv: Record<`VITE_${string}`, string> = {}): AppInBrowser & { readonly telegram: FakeTelegram } {
+  let telegram: FakeTelegram | undefined;
+  const t = useAppInBrowser(async () => {
+    telegram = await startFakeTelegram(bot.token);
+    return startApp({ TELEGRAM_BOT_TOKEN: bot.token, TELEGRAM_BOT_USERNAME: bot.username, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_WEBHOOK_SECRET: bot.webhookSecret, ...vars }, appEnv);
+  });
+  afterAll(async () => {
+    await telegram?.close();
+  });
+  return {
+    get app() {
+      return t.app;
+    },
+    get page() {
+      return t.page;
+    },
+    get telegram() {
+      if (!telegram) throw new Error("the fake Bot API is not running (beforeAll failed?)");
+      return telegram;
     },
   };
 }

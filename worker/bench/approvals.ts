@@ -7,8 +7,8 @@
 import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { createClient, isPendingIntent } from "@clw/shared";
-import { startFakeTelegram } from "../stack/fake-telegram.js";
-import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
+import { startBotStack } from "../stack/bot-stack.js";
+import type { LocalStack } from "../stack/local-stack.js";
 import { callbackUpdate, textUpdate, type Update } from "../stack/telegram-updates.js";
 import { median, percentile } from "./load.js";
 import type { BenchOptions } from "./options.js";
@@ -64,10 +64,8 @@ async function approveOnce(stack: LocalStack, p: Awaited<ReturnType<typeof prepa
 /** Runs the approval wake-up benchmark and prints every run and the medians. */
 export async function benchApprovals(options: BenchOptions): Promise<void> {
   console.log(`approvals: ${APPROVALS} approvals, ${options.clients} agents waiting at once, ${options.runs} run(s)`);
-  const telegram = await startFakeTelegram(TOKEN);
-  const stack = await startLocalStack({
-    vars: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BOT_USERNAME: "clw_bench_bot", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.apiRoot, RATE_LIMIT_PER_USER: "1000000", MAX_PENDING_REQUESTS_PER_USER: "1000" },
-  });
+  const bot = await startBotStack({ token: TOKEN, username: "clw_bench_bot", secret: SECRET }, { vars: { RATE_LIMIT_PER_USER: "1000000", MAX_PENDING_REQUESTS_PER_USER: "1000" } });
+  const { stack, telegram } = bot;
   try {
     const prepared = await prepare(stack, options.clients);
     const runs: Array<{ p50: number; p95: number; max: number }> = [];
@@ -91,7 +89,6 @@ export async function benchApprovals(options: BenchOptions): Promise<void> {
       console.log(`median: p50 ${median(runs.map((r) => r.p50)).toFixed(0)} ms, p95 ${median(runs.map((r) => r.p95)).toFixed(0)} ms, max ${median(runs.map((r) => r.max)).toFixed(0)} ms`);
     }
   } finally {
-    await stack.stop();
-    await telegram.close();
+    await bot.stop();
   }
 }

@@ -5,8 +5,7 @@
  * answer (a Bot API call in the response body, which Telegram carries out) or through the Bot API;
  * each update must have produced one. Run through `pnpm bench` (bench/main.ts).
  */
-import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
-import { startLocalStack } from "../stack/local-stack.js";
+import { startBotStack } from "../stack/bot-stack.js";
 import { textUpdate } from "../stack/telegram-updates.js";
 import { median, percentile, runPhase } from "./load.js";
 import type { BenchOptions } from "./options.js";
@@ -46,10 +45,8 @@ const format = (label: string, f: RunFigures) =>
 /** Runs the webhook benchmark and prints every run and the medians. */
 export async function benchTelegramUpdates(options: BenchOptions): Promise<void> {
   console.log(`telegram: starting the local stack and a local Bot API (${options.clients} clients, ${options.seconds} s, ${options.runs} run(s))`);
-  const telegram: FakeTelegram = await startFakeTelegram(TOKEN);
-  const stack = await startLocalStack({
-    vars: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BOT_USERNAME: "clw_bench_bot", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.apiRoot, RATE_LIMIT_PER_USER: "1000000" },
-  });
+  const bot = await startBotStack({ token: TOKEN, username: "clw_bench_bot", secret: SECRET }, { vars: { RATE_LIMIT_PER_USER: "1000000" } });
+  const { stack, telegram } = bot;
   try {
     for (let i = 0; i < options.clients; i++) {
       for (const text of ["/new", "/new"]) if (!(await deliver(stack.apiUrl, command(FIRST_USER + i, text)))) throw new Error("could not create the keys");
@@ -73,7 +70,6 @@ export async function benchTelegramUpdates(options: BenchOptions): Promise<void>
       console.log(format("median", { perSecond: pick("perSecond"), p50: pick("p50"), p99: pick("p99"), errors: pick("errors"), healthP99: pick("healthP99") }));
     }
   } finally {
-    await stack.stop();
-    await telegram.close();
+    await bot.stop();
   }
 }

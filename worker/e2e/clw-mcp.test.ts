@@ -34,10 +34,21 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const pid = transport?.pid;
-  await client?.close();
-  // The server is gone once the client closes.
-  if (pid) expect(() => process.kill(pid, 0)).toThrow();
-  await removeAgentHomes();
+  try {
+    await client?.close();
+    // The server is gone once the client closes.
+    if (pid) expect(() => process.kill(pid, 0)).toThrow();
+  } finally {
+    // Whatever the assertion said, nothing is left running and the homes are removed.
+    if (pid) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone, as it should be
+      }
+    }
+    await removeAgentHomes();
+  }
 });
 
 describe("clw mcp through the SDK's Client over stdio", () => {

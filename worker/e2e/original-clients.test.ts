@@ -3,7 +3,7 @@ import { verifySchnorr } from "@clw/shared";
 import { describe, expect, it } from "vitest";
 import { callbackUpdate, textUpdate } from "../stack/telegram-updates.js";
 import { cliChallenge, cliDestroy, cliRestore, cliVerifyOnce, OriginalApiError, OriginalSdk, type CliSession } from "./original-client.js";
-import { postUpdate, useBotStack, useLocalStack } from "./support.js";
+import { postUpdate, useBotStack, useLocalStack, waitForButton } from "./support.js";
 
 // The original SDK signs one digest per Taproot input in one batch: room for batches of 100.
 const stack = useLocalStack({ vars: { RATE_LIMIT_PER_USER: "100000", RATE_LIMIT_PER_IDENTITY_SIGN: "100000" } });
@@ -64,8 +64,7 @@ describe("the original cash CLI", () => {
     expect(challenge.deep_link).toMatch(/^https:\/\/t\.me\/clw_e2e_bot\?start=/);
     expect(await cliVerifyOnce(apiUrl, challenge.challenge_id)).toBe("pending");
     await postUpdate(apiUrl, textUpdate(owner, `/start ${new URL(challenge.deep_link!).searchParams.get("start")}`));
-    const prompt = bot().telegram.calls().filter((c) => Number(c.payload.chat_id) === owner).at(-1)!;
-    const approve = (prompt.payload.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard[0]![0]!.callback_data;
+    const approve = (await waitForButton(bot().telegram, owner, `signin:approve:${challenge.challenge_id}`)).data;
     await postUpdate(apiUrl, callbackUpdate(owner, approve));
     const session = await cliVerifyOnce(apiUrl, challenge.challenge_id);
     expect(session).toMatchObject({ token: expect.any(String), user: { telegram_user_id: String(owner), status: "active" } });

@@ -1,7 +1,8 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { ClwApiError, createClient, type ClwClient, type Session } from "@clw/shared";
 import { afterAll, beforeAll, expect } from "vitest";
-import { startFakeTelegram, type FakeTelegram } from "../stack/fake-telegram.js";
+import { startBotStack, type BotStack } from "../stack/bot-stack.js";
+import type { FakeTelegram } from "../stack/fake-telegram.js";
 import { callbackUpdate, performWebhookAnswer, textUpdate, type Update } from "../stack/telegram-updates.js";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../stack/local-stack.js";
 
@@ -104,39 +105,27 @@ export function expectErrorBody(answer: RawAnswer, status?: number, code?: strin
   if (code) expect((answer.json as { code: string }).code).toBe(code);
 }
 
-
 /** The bot's credentials in a stack started by `useBotStack`. */
 export const BOT_TOKEN = "987654321:e2e-token-for-the-local-bot-api";
 export const WEBHOOK_SECRET = "e2e-webhook-secret-0123456789";
 
-export interface BotStack {
-  stack: LocalStack;
-  telegram: FakeTelegram;
-}
+/** The local Bot API of each running bot stack, by the stack's API URL. */
+const botApiRoots = new Map<string, string>();
 
 /**
  * Starts a local Bot API and a local stack whose bot talks to it (token, username, webhook
  * secret set, over any other `vars`) in `beforeAll`, and stops both in `afterAll`.
  * @returns a getter for both; it throws if called before `beforeAll` ran.
  */
-/** The local Bot API of each running bot stack, by the stack's API URL. */
-const botApiRoots = new Map<string, string>();
-
 export function useBotStack(options: LocalStackOptions = {}): () => BotStack {
   let running: BotStack | undefined;
   beforeAll(async () => {
-    const telegram = await startFakeTelegram(BOT_TOKEN);
-    const vars = { ...options.vars, TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_BOT_USERNAME: "clw_e2e_bot", TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELEGRAM_API_ROOT: telegram.apiRoot };
-    running = { telegram, stack: await startLocalStack({ ...options, vars }).catch(async (error: unknown) => {
-      await telegram.close();
-      throw error;
-    }) };
-    botApiRoots.set(running.stack.apiUrl, telegram.apiRoot);
+    running = await startBotStack({ token: BOT_TOKEN, username: "clw_e2e_bot", secret: WEBHOOK_SECRET }, options);
+    botApiRoots.set(running.stack.apiUrl, running.telegram.apiRoot);
   });
   afterAll(async () => {
     if (running) botApiRoots.delete(running.stack.apiUrl);
-    await running?.stack.stop();
-    await running?.telegram.close();
+    await running?.stop();
   });
   return () => {
     if (!running) throw new Error("the bot stack is not running (beforeAll failed?)");
