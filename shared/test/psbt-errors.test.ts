@@ -2,7 +2,7 @@ import { hexToBytes } from "@noble/hashes/utils.js";
 import { base64 } from "@scure/base";
 import { Transaction } from "@scure/btc-signer";
 import { describe, expect, it } from "vitest";
-import { analyzePsbt, MAX_PSBT_OUTPUTS, PsbtError, type PsbtErrorReason } from "../src/psbt/index.js";
+import { analyzePsbt, MAX_PSBT_INPUTS, MAX_PSBT_OUTPUTS, PsbtError, type PsbtErrorReason } from "../src/psbt/index.js";
 import { buildPsbt, collaborativeOutput, foreignP2tr, makeIdentity, p2wpkhScript, withGlobalXpub } from "./psbt-builders.js";
 
 const me = makeIdentity();
@@ -30,6 +30,7 @@ const cases: Array<[string, () => string, PsbtErrorReason, RegExp, ("mainnet" | 
   ["base64 of something else", () => base64.encode(new TextEncoder().encode("hello, world")), "bad_magic", /magic bytes/],
   ["a truncated PSBT", () => base64.encode(base64.decode(good).subarray(0, 60)), "malformed", /could not be decoded/],
   ["a PSBT v2", () => base64.encode(Transaction.fromPSBT(base64.decode(good)).toPSBT(2)), "unsupported_version", /version 2 is not supported/],
+  ["too many inputs", () => buildPsbt(Array.from({ length: MAX_PSBT_INPUTS + 1 }, () => own()), [pay()]), "too_large", /at most 500/],
   ["too many outputs", () => buildPsbt([own(10_000_000n)], Array.from({ length: MAX_PSBT_OUTPUTS + 1 }, () => pay(1_000n))), "too_large", /at most 500/],
   ["a testnet xpub sent for mainnet", () => withGlobalXpub(good, 0x043587cf), "mixed_networks", /global xpub 0 .* test network .* mainnet/],
   ["a mainnet zpub sent for testnet", () => withGlobalXpub(good, 0x04b24746), "mixed_networks", /is for mainnet .* testnet/, "testnet"],

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { base64, hex } from "@scure/base";
 import { Transaction } from "@scure/btc-signer";
 import { taprootOutputKey, type Identity } from "@clw/shared";
+import { MAX_PSBT_INPUTS } from "@clw/shared/psbt";
 import { describe, expect, it } from "vitest";
 import { call, createIdentity, signIn } from "./helpers.js";
 
@@ -66,12 +67,15 @@ describe("PSBTs through the Worker", () => {
     expect((await call("POST", `/v1/identities/${identity.id}/sign-intent`, { token, body: { psbt: spend(identity, 30_001n) } })).status).toBe(202);
   });
 
-  it("a 50-input PSBT signs in one call", async () => {
+  it("a PSBT with the most inputs allowed (500) signs in one call, inside the body limit", async () => {
     const { token } = await signIn();
     const identity = await createIdentity(token);
-    const psbt = spend(identity, 30_000n, 50);
+    const psbt = spend(identity, 30_000n, MAX_PSBT_INPUTS);
     const intent = await call("POST", `/v1/identities/${identity.id}/sign-intent`, { token, body: { psbt } });
+    expect(intent.status).toBe(201);
     const signed = await call("POST", `/v1/identities/${identity.id}/sign`, { token, body: { psbt, ticket: intent.body.ticket } });
-    expect(signed.body.signed_inputs).toHaveLength(50);
+    expect(signed.body.signed_inputs).toHaveLength(MAX_PSBT_INPUTS);
+    const tx = Transaction.fromPSBT(base64.decode(signed.body.psbt));
+    expect(Array.from({ length: tx.inputsLength }, (_, i) => tx.getInput(i).tapKeySig?.length)).toEqual(Array(MAX_PSBT_INPUTS).fill(64));
   });
 });
