@@ -3,14 +3,14 @@ import { Psbt } from "bitcoinjs-lib";
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateKey, mintTicket, randomHex, startEnclave, type TestEnclave } from "./helpers.js";
-import { payee, p2trScript, psbtOf, someoneElse, xOnly, type In } from "./psbt-builders.js";
+import { buildPsbt, keyPathScript, payee, someoneElse, xOnlyOf, type InputSpec } from "./psbt-builders.js";
 
 type Key = Awaited<ReturnType<typeof generateKey>>;
 
 /** A payment from the identity's own address: 60k to a payee, 39k change. */
-function payment(k: Key, input: Partial<In> = {}, outputs = [{ script: payee(), value: 60_000n }]): Psbt {
-  const own = p2trScript(xOnly(k.publicKey));
-  return psbtOf([{ script: own, value: 100_000n, tapInternalKey: xOnly(k.publicKey), ...input }], [...outputs, { script: own, value: 39_000n }]);
+function payment(k: Key, input: Partial<InputSpec> = {}, outputs = [{ script: payee(), value: 60_000n }]): Psbt {
+  const own = keyPathScript(xOnlyOf(k.publicKey));
+  return buildPsbt([{ script: own, value: 100_000n, tapInternalKey: xOnlyOf(k.publicKey), ...input }], [...outputs, { script: own, value: 39_000n }]);
 }
 
 describe("POST /v1/keys/sign-psbt", () => {
@@ -108,14 +108,14 @@ describe("POST /v1/keys/sign-psbt refuses bad PSBTs with 400 invalid_psbt and si
   });
   afterEach(() => enclave.close());
 
-  const own = () => p2trScript(xOnly(k.publicKey));
+  const own = () => keyPathScript(xOnlyOf(k.publicKey));
   const cases: Array<[string, () => string, RegExp]> = [
     ["not base64", () => "this is not base64!", /not valid base64/],
     ["wrong magic", () => Buffer.from("psbu\xff-not-a-psbt").toString("base64"), /magic bytes/],
     ["truncated", () => Buffer.from(payment(k).toBase64(), "base64").subarray(0, 70).toString("base64"), /could not be decoded/],
-    ["no input for this key", () => psbtOf([{ script: p2trScript(someoneElse().xOnly), value: 10_000n }], [{ script: payee(), value: 9_000n }]).toBase64(), /no input of this PSBT is left for this key/],
-    ["an input without witness_utxo", () => psbtOf([{ script: own(), value: 10_000n }, { script: own(), value: 1n, noWitnessUtxo: true }], [{ script: payee(), value: 9_000n }]).toBase64(), /input 1 has no witness_utxo/],
-    ["only non-Taproot inputs", () => psbtOf([{ script: Buffer.concat([Buffer.of(0, 20), randomBytes(20)]), value: 10_000n }], [{ script: payee(), value: 9_000n }]).toBase64(), /no Taproot \(P2TR\) input/],
+    ["no input for this key", () => buildPsbt([{ script: keyPathScript(someoneElse().xOnly), value: 10_000n }], [{ script: payee(), value: 9_000n }]).toBase64(), /no input of this PSBT is left for this key/],
+    ["an input without witness_utxo", () => buildPsbt([{ script: own(), value: 10_000n }, { script: own(), value: 1n, noWitnessUtxo: true }], [{ script: payee(), value: 9_000n }]).toBase64(), /input 1 has no witness_utxo/],
+    ["only non-Taproot inputs", () => buildPsbt([{ script: Buffer.concat([Buffer.of(0, 20), randomBytes(20)]), value: 10_000n }], [{ script: payee(), value: 9_000n }]).toBase64(), /no Taproot \(P2TR\) input/],
     ["SIGHASH_SINGLE", () => payment(k, { sighashType: 3 }).toBase64(), /input 0 asks for SIGHASH_SINGLE/],
     ["SIGHASH_NONE|ANYONECANPAY", () => payment(k, { sighashType: 0x82 }).toBase64(), /NONE\|ANYONECANPAY/],
     ["a testnet derivation sent for mainnet", () => testnetDerivation(k), /coin type 1'.*mixed networks/],
@@ -137,7 +137,7 @@ describe("POST /v1/keys/sign-psbt refuses bad PSBTs with 400 invalid_psbt and si
 /** The identity's own payment, with a BIP-32 derivation on coin type 1' (test networks). */
 function testnetDerivation(k: Key): string {
   const psbt = payment(k);
-  const derivation = { masterFingerprint: Buffer.of(1, 2, 3, 4), path: "m/86'/1'/0'/0/0", pubkey: xOnly(k.publicKey), leafHashes: [] };
+  const derivation = { masterFingerprint: Buffer.of(1, 2, 3, 4), path: "m/86'/1'/0'/0/0", pubkey: xOnlyOf(k.publicKey), leafHashes: [] };
   psbt.updateInput(0, { tapBip32Derivation: [derivation] });
   return psbt.toBase64();
 }

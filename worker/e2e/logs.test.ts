@@ -3,7 +3,7 @@ import { createClient, requireTicket } from "@clw/shared";
 import { sign as signInitData } from "@telegram-apps/init-data-node/web";
 import { describe, expect, it } from "vitest";
 import { callbackUpdate } from "../stack/telegram-updates.js";
-import { buildPsbt, keyPathScript, someoneElse, xOnlyOf } from "./psbt-support.js";
+import { buildPsbt, keyPathScript, someoneElse, xOnlyOf } from "../../enclave/test/psbt-builders.js";
 import { agentSession, BOT_TOKEN, postUpdate, randomDigest, useBotStack, waitForButton, WEBHOOK_SECRET } from "./support.js";
 
 const bot = useBotStack({ keepLogs: true });

@@ -8,7 +8,7 @@ import { createClient, formatSats, isPendingIntent, type PolicyUpdate } from "@c
 import { sign as signInitData } from "@telegram-apps/init-data-node/web";
 import { describe, expect, it } from "vitest";
 import { callbackUpdate } from "../stack/telegram-updates.js";
-import { addressOf, buildPsbt, keyPathScript, prevoutsOf, someoneElse, verifyFinalTransaction, xOnlyOf } from "./psbt-support.js";
+import { addressOf, buildPsbt, keyPathScript, prevoutsOf, someoneElse, verifyFinalTransaction, xOnlyOf } from "../../enclave/test/psbt-builders.js";
 import { agentSession, BOT_TOKEN, expectApiError, postUpdate, randomDigest, saidTo, useBotStack, waitForButton } from "./support.js";
 
 const bot = useBotStack();

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { LIMITS, type SignIntent } from "@clw/shared";
 import { describe, expect, it } from "vitest";
-import { buildPsbt, keyPathScript, Psbt, someoneElse, xOnlyOf } from "./psbt-support.js";
+import { buildPsbt, keyPathScript, Psbt, someoneElse, xOnlyOf } from "../../enclave/test/psbt-builders.js";
 import { expectErrorBody, rawRequest, signIn, useLocalStack, type RawAnswer } from "./support.js";
 
 const stack = useLocalStack();

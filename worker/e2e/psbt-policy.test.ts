@@ -6,7 +6,7 @@
  */
 import { isPendingIntent, type ClwClient, type PolicyUpdate, type SignIntent } from "@clw/shared";
 import { describe, expect, it } from "vitest";
-import { addressOf, buildPsbt, collaborative, keyPathScript, Psbt, sighashOf, someoneElse, splitSignature, Transaction, verifySchnorrSig, xOnlyOf } from "./psbt-support.js";
+import { addressOf, buildPsbt, collaborative, keyPathScript, Psbt, sighashOf, someoneElse, splitSignature, Transaction, verifySchnorrSig, xOnlyOf } from "../../enclave/test/psbt-builders.js";
 import { callSigner, expectApiError, rawRequest, signIn, useLocalStack } from "./support.js";
 
 // Limits raised so that only the policy and the tickets refuse anything here.

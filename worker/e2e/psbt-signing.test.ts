@@ -20,7 +20,7 @@ import {
   verifyFinalTransaction,
   verifySchnorrSig,
   xOnlyOf,
-} from "./psbt-support.js";
+} from "../../enclave/test/psbt-builders.js";
 import { rawRequest, signIn, useLocalStack } from "./support.js";
 
 const stack = useLocalStack();
