@@ -1,19 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../stack/components.js";
+import { evervaultShape, legacyLocalShape } from "../test/old-exports.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "clw-import-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const record = (id: string, sealed = `v1.local.${"Q".repeat(80)}`) => ({ identity_id: id, alg: "secp256k1", sealed_key: sealed, created_at: "2026-09-30T10:00:00.000Z", updated_at: "2026-10-01T11:00:00Z" });
-const hex = (bytes: number) => randomBytes(bytes).toString("hex");
-/** The old signer's two formats, in shape (random bytes): `iv:ciphertext:tag`, and Evervault's answer as the old API kept it. */
-const legacyLocal = () => `${hex(12)}:${hex(64)}:${hex(16)}`;
-const legacyEvervault = () => JSON.stringify(`ev:Tk9D:${randomBytes(12).toString("base64")}:${randomBytes(33).toString("base64")}:${randomBytes(80).toString("base64")}:$`.replace(/=/g, ""));
 
 function importBackups(file: string, ...args: string[]) {
   const run = spawnSync("pnpm", ["--silent", "migrate:import-backups", file, ...args], { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
@@ -24,7 +20,8 @@ describe("pnpm migrate:import-backups", () => {
   it("prints SQL for a realistic export of old and current backups, or writes it with --out", () => {
     const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     const file = path.join(dir, "good.json");
-    const sealed = [legacyLocal(), legacyEvervault(), undefined];
+    // The old signer's two formats, in shape: `iv:ciphertext:tag`, and Evervault's answer as the old API kept it (a JSON string).
+    const sealed = [legacyLocalShape(), JSON.stringify(evervaultShape()), undefined];
     writeFileSync(file, JSON.stringify(Object.fromEntries(ids.map((id, i) => [id, record(id, sealed[i])])), null, 2));
     const printed = importBackups(file);
     expect(printed.code, printed.stderr).toBe(0);

@@ -18,6 +18,7 @@ import { oldKey, oldSealEvervault, oldSealLocal, type OldKey } from "../../encla
 import { executeLocalD1, REPO_ROOT } from "../stack/components.js";
 import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
 import { randomHex32 } from "../stack/secrets.js";
+import { oldExport } from "../test/old-exports.js";
 import { expectApiError, randomDigest, signIn } from "./support.js";
 
 const LEGACY_SEALING_KEY = randomHex32();
@@ -63,10 +64,8 @@ async function migrateRows(telegramUserId: number, userId: string, identities: M
 
 /** key-backups.json as the old API's store wrote it. */
 async function writeOldExport(identities: Migrated[]): Promise<string> {
-  const at = "2026-02-14T22:34:02.967Z";
-  const records = identities.map((i) => [i.id, { identity_id: i.id, alg: "secp256k1", sealed_key: i.sealedKey, created_at: at, updated_at: at }]);
   const file = path.join(work, "key-backups.json");
-  await writeFile(file, JSON.stringify(Object.fromEntries(records), null, 2));
+  await writeFile(file, oldExport(identities.map((i) => ({ identity_id: i.id, sealed_key: i.sealedKey })), "2026-02-14T22:34:02.967Z"));
   return file;
 }
 

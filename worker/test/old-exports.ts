@@ -15,10 +15,13 @@ export const OLD_API_FILE = `{
   }
 }`;
 
-/** The old API's export of these backups, written as its store wrote it (`JSON.stringify(…, null, 2)`). */
-export function oldExport(rows: Array<{ identity_id: string; sealed_key: string } & Record<string, unknown>>): string {
-  const at = new Date().toISOString();
-  return JSON.stringify(Object.fromEntries(rows.map((r) => [r.identity_id, { alg: "secp256k1", created_at: at, updated_at: at, ...r }])), null, 2);
+/**
+ * The old API's export of these backups, written as its store wrote it (`JSON.stringify(…, null, 2)`,
+ * each record's fields in its order); a row's own fields win.
+ */
+export function oldExport(rows: Array<{ identity_id: string; sealed_key: string } & Record<string, unknown>>, at = new Date().toISOString()): string {
+  const record = ({ identity_id, sealed_key, ...rest }: (typeof rows)[number]) => ({ identity_id, alg: "secp256k1", sealed_key, created_at: at, updated_at: at, ...rest });
+  return JSON.stringify(Object.fromEntries(rows.map((r) => [r.identity_id, record(r)])), null, 2);
 }
 
 const random = (bytes: number) => crypto.getRandomValues(new Uint8Array(bytes));
