@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { batchHash, createClient, verifySchnorr, type Identity } from "@clw/shared";
 import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
+import { signIn } from "../stack/sign-in.js";
 import { mintStackTicket } from "../stack/tickets.js";
 import { median, runPhase, type PhaseResult } from "./load.js";
 import type { BenchOptions } from "./options.js";
@@ -60,10 +61,7 @@ export async function benchBatch(options: BenchOptions): Promise<void> {
   console.log(`sign-batch: starting the local stack (${options.clients} clients, ${BATCH} digests a call, ${options.seconds} s per phase, ${options.runs} run(s))`);
   const stack = await startLocalStack({ vars: { RATE_LIMIT_PER_USER: "1000000", RATE_LIMIT_PER_IDENTITY_SIGN: "100000000" } });
   try {
-    const client = createClient({ baseUrl: stack.apiUrl });
-    const challenge = await client.createChallenge({ telegram_user_id: 6_000_000 + (randomBytes(2).readUInt16BE() % 1000) });
-    const session = await client.verify(challenge.challenge_id);
-    if (session.status !== "approved") throw new Error("test-mode sign-in did not resolve");
+    const { client, session } = await signIn(stack.apiUrl);
     const identities: Identity[] = [];
     for (let i = 0; i < options.clients; i++) identities.push(await client.createIdentity());
     const runs: Array<{ worker: number; signer: number; errors: number }> = [];

@@ -14,6 +14,7 @@ import path from "node:path";
 import { createClient, requireTicket, verifySchnorr, type ClwClient, type Identity } from "@clw/shared";
 import { startWranglerDev } from "../stack/components.js";
 import { startLocalStack, type LocalStack } from "../stack/local-stack.js";
+import { signIn } from "../stack/sign-in.js";
 import { findFreePort } from "../stack/processes.js";
 import { median, percentile, runPhase, type PhaseResult } from "./load.js";
 import type { BenchOptions } from "./options.js";
@@ -49,10 +50,7 @@ interface Figures {
 }
 
 async function prepare(stack: LocalStack, clients: number) {
-  const client = createClient({ baseUrl: stack.apiUrl });
-  const challenge = await client.createChallenge({ telegram_user_id: 4_000_000 + (randomBytes(2).readUInt16BE() % 1000) });
-  const verified = await client.verify(challenge.challenge_id);
-  if (verified.status !== "approved") throw new Error("test-mode sign-in did not resolve");
+  const { client, session } = await signIn(stack.apiUrl);
   const identities: Identity[] = [];
   const paying: Identity[] = [];
   for (let i = 0; i < clients; i++) identities.push(await client.createIdentity());
@@ -61,7 +59,7 @@ async function prepare(stack: LocalStack, clients: number) {
     await client.setPolicy(identity.id, AUTO_APPROVE);
     paying.push(identity);
   }
-  return { client, token: verified.token, identities, paying };
+  return { client, token: session.token, identities, paying };
 }
 
 /** The digest flow against `client`'s API (the real Worker, or the ceiling with the same paths). */

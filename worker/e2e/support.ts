@@ -1,6 +1,7 @@
-import { randomBytes, randomInt } from "node:crypto";
-import { ClwApiError, createClient, type ClwClient, type Session } from "@clw/shared";
+import { randomBytes } from "node:crypto";
+import { ClwApiError, createClient, type ClwClient } from "@clw/shared";
 import { afterAll, beforeAll, expect } from "vitest";
+export { randomTelegramUserId, signIn } from "../stack/sign-in.js";
 import { startBotStack, type BotStack } from "../stack/bot-stack.js";
 import type { FakeTelegram } from "../stack/fake-telegram.js";
 import { callbackUpdate, performWebhookAnswer, textUpdate, type Update } from "../stack/telegram-updates.js";
@@ -29,24 +30,6 @@ export function randomDigest(): string {
   return randomBytes(32).toString("hex");
 }
 
-/** A random Telegram user id, so every test signs in as a user of its own. */
-export function randomTelegramUserId(): number {
-  return randomInt(1_000_000, 2 ** 40);
-}
-
-/**
- * Signs in through test-mode auth (challenge → verify) as a fresh or given Telegram user.
- * @returns a client holding the session token, and the session.
- * @throws ClwApiError when either step fails or the challenge stays pending.
- */
-export async function signIn(apiUrl: string, telegramUserId = randomTelegramUserId()): Promise<{ client: ClwClient; session: Session }> {
-  const client = createClient({ baseUrl: apiUrl });
-  const challenge = await client.createChallenge({ telegram_user_id: telegramUserId });
-  const result = await client.verify(challenge.challenge_id);
-  if (result.status !== "approved") throw new Error("test-mode challenge did not resolve at once");
-  const { status: _status, ...session } = result;
-  return { client, session };
-}
 
 /** Awaits `promise` and asserts it failed with a `ClwApiError` of this status and code. */
 export async function expectApiError(promise: Promise<unknown>, status: number | number[], code?: string): Promise<ClwApiError> {
