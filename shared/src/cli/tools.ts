@@ -45,15 +45,11 @@ export function identityArg(value: string, option: string): string {
   return value.toLowerCase();
 }
 
-/**
- * The identity to use: the one asked for, else the only one this key may use (from what the
- * owner granted, or by listing). `option` names the way to choose one, for the message.
- * @throws CliError when there is none, or more than one and none was chosen.
- */
-export async function pickIdentity(agent: Agent, requested: string | undefined, option: string): Promise<string> {
-  if (requested !== undefined) return identityArg(requested, option);
+/** The identity chosen, and this key's identities when choosing meant listing them. */
+async function choose(agent: Agent, requested: string | undefined, option: string): Promise<{ id: string; listed?: KeyView[] }> {
+  if (requested !== undefined) return { id: identityArg(requested, option) };
   const granted = agent.credentials.agent?.identity_ids;
-  if (granted?.length === 1) return granted[0]!;
+  if (granted?.length === 1) return { id: granted[0]! };
   let keys: KeyView[];
   try {
     keys = await listKeys(agent);
@@ -61,15 +57,24 @@ export async function pickIdentity(agent: Agent, requested: string | undefined, 
     if (error instanceof ClwApiError && error.status === 403) throw usageError(`choose an identity with ${option}: this agent key may not list its keys (${error.message})`);
     throw error;
   }
-  if (keys.length === 1) return keys[0]!.id;
+  if (keys.length === 1) return { id: keys[0]!.id, listed: keys };
   if (keys.length === 0) throw new CliError(EXIT.failed, "this agent key can use no identity yet: the owner creates one in Telegram (/new)", "no_identity");
   throw usageError(`this agent key can use ${keys.length} identities; choose one with ${option}: ${keys.map((k) => k.id).join(", ")}`);
 }
 
-/** The key with that id (or the only one), with its address. @throws CliError when it is not among this key's. */
+/**
+ * The identity to use: the one asked for, else the only one this key may use (from what the
+ * owner granted, or by listing). `option` names the way to choose one, for the message.
+ * @throws CliError when there is none, or more than one and none was chosen.
+ */
+export async function pickIdentity(agent: Agent, requested: string | undefined, option: string): Promise<string> {
+  return (await choose(agent, requested, option)).id;
+}
+
+/** The key with that id (or the only one), with its address; listed once. @throws CliError when it is not among this key's. */
 export async function findKey(agent: Agent, requested: string | undefined, option: string): Promise<KeyView> {
-  const id = await pickIdentity(agent, requested, option);
-  const key = (await listKeys(agent)).find((k) => k.id === id);
+  const { id, listed } = await choose(agent, requested, option);
+  const key = (listed ?? (await listKeys(agent))).find((k) => k.id === id);
   if (!key) throw new CliError(EXIT.failed, `identity ${id} is not one this agent key can use (clw keys lists them)`, "not_found");
   return key;
 }

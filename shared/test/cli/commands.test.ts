@@ -72,6 +72,8 @@ describe("reading keys", () => {
     const one = await signedIn({ "GET /v1/identities": () => ({ status: 200, body: { items: [identity()] } }) }, null);
     expect(await one.run("address")).toBe(0);
     expect(one.stdout()).toBe("bc1pxyz\n");
+    // Choosing the only identity and reading its address take one listing, not two.
+    expect(one.calls.filter((c) => c.url.pathname === "/v1/identities")).toHaveLength(1);
     const two = await signedIn({ "GET /v1/identities": () => ({ status: 200, body: { items: [identity(), identity(OTHER_ID)] } }) }, null);
     expect(await two.run("address")).toBe(2);
     expect(two.stderr()).toContain(OTHER_ID);
