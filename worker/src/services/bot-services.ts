@@ -2,7 +2,7 @@ import type { BotServices, BotUser } from "@clw/bot";
 import type { VersionedStateStorage } from "@grammyjs/conversations";
 import { listAuditEvents } from "../db/audit.js";
 import { runBatch } from "../db/client.js";
-import { activeIdentitiesOfTelegramUserQuery, toIdentity } from "../db/identities.js";
+import { activeIdentitiesOfTelegramUserQuery, findIdentityForSession, toIdentity } from "../db/identities.js";
 import type { IdentitiesTable } from "../db/schema.js";
 import { claimUpdateQuery, deleteConversation, readConversation, readConversationQuery, writeConversation } from "../db/telegram.js";
 import { AppError } from "../errors.js";
@@ -11,8 +11,8 @@ import { admit } from "./rate-limit.js";
 import { createIdentity, destroyIdentity, listIdentities } from "./identities.js";
 import { ensureUser } from "./users.js";
 import { decideIntent } from "./approvals.js";
-import { findPolicy } from "../db/policies.js";
-import { getOwnedIdentity } from "./identities.js";
+import { toPolicy } from "../db/policies.js";
+import { checkOwnership } from "./identities.js";
 import { decideAgentSignIn, openAgentRequest } from "./agent-signin.js";
 import { issueAgentKey, listAgents, revokeAgent } from "./agents.js";
 import { decideOwnerAction } from "./owner-actions.js";
@@ -76,9 +76,9 @@ export function createBotServices(deps: Deps, conversations: ConversationStorage
       return signWithTicket(deps, asActor(user), identityId, digest, ticket, "telegram");
     },
     describePsbt: async (user, identityId, psbt) => {
-      const identity = await getOwnedIdentity(deps, user.id, identityId);
-      const policy = await findPolicy(deps.dbh.db, identityId);
-      return analyzeForPolicy(psbt, identity.public_key, deps.config.bitcoinNetwork, policy.allow_unsafe_sighash).summary;
+      const row = await findIdentityForSession(deps.dbh.db, identityId, null, deps.now());
+      const identity = checkOwnership(row, user.id);
+      return analyzeForPolicy(psbt, identity.public_key, deps.config.bitcoinNetwork, toPolicy(row).allow_unsafe_sighash).summary;
     },
     signPsbt: async (user, identityId, psbt) => {
       const ticket = await ownTicket(deps, user, identityId, { kind: "psbt", psbt });

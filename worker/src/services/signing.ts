@@ -1,11 +1,11 @@
 import { batchHash, digestHash, type Payment, type PendingIntent, type SignIntent, type TransactionSummary } from "@clw/shared";
-import { findPolicy, toPolicy } from "../db/policies.js";
+import { toPolicy } from "../db/policies.js";
 import { findIdentityForSession } from "../db/identities.js";
 import { AppError } from "../errors.js";
 import { createPendingIntent, recordAllowedIntent, type IntentSubject } from "./intent-records.js";
 import type { Deps, Source } from "./deps.js";
 import { requesterName, requirePermission } from "./agents.js";
-import { checkOwnership, getOwnedIdentity } from "./identities.js";
+import { checkOwnership } from "./identities.js";
 import { evaluateDigest, evaluateRequest } from "./policy-rules.js";
 import { policyDenied, precheckDailyLimit } from "./policies.js";
 import { analyzeForPolicy } from "./psbt.js";
@@ -100,13 +100,14 @@ function prepareSubject(deps: Deps, publicKey: string, allowUnsafeSighash: boole
  */
 export async function signBatch(deps: Deps, auth: AuthContext, identityId: string, digests: string[], source: Source): Promise<string[]> {
   requirePermission(deps, auth, "sign", identityId);
-  const [, policy] = await Promise.all([getOwnedIdentity(deps, auth.userId, identityId), findPolicy(deps.dbh.db, identityId)]);
-  const verdict = evaluateDigest(policy, undefined, false);
+  const now = deps.now();
+  const row = await findIdentityForSession(deps.dbh.db, identityId, null, now);
+  checkOwnership(row, auth.userId);
+  const verdict = evaluateDigest(toPolicy(row), undefined, false);
   if (verdict.kind === "deny") throw policyDenied(verdict.reason);
   if (verdict.kind === "approval") {
     throw new AppError(403, "approval_required", "this identity needs the owner's approval for raw digests: ask with sign-intent, one at a time, or send a PSBT");
   }
-  const now = deps.now();
   const ttl = deps.config.ticketTtlSeconds;
   const nonce = randomToken(16);
   const ticket = await mintTicket({ sub: auth.userId, iid: identityId, dgh: batchHash(digests), scope: "sign", jti: nonce, knd: "batch" }, deps.config.ticketSecret, ttl, now);
